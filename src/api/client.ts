@@ -1,0 +1,471 @@
+/**
+ * FloraClient: the only code that talks HTTP to FLORA. One keep-alive undici pool per client,
+ * zod at the boundary, typed errors, bounded retries that honour Retry-After, a timeout per
+ * request and AbortSignal cancellation. The key goes only to the configured origin.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import { systemClock, type Clock } from './clock';
+import {
+  CancelledError,
+  ConfigurationError,
+  ConnectionError,
+  errorForStatus,
+  FloraError,
+  InvalidResponseError,
+  AuthenticationError,
+  TimeoutError,
+  type FieldError,
+} from './errors';
+import { redact, redactingLogger, silentLogger, type Logger } from './logger';
+import { walkPages, type WalkOptions } from './pagination';
+import {
+  ErrorEnvelope,
+  parseListEnvelope,
+  parseGeneration,
+  parseItems,
+  parseModel,
+  parseProject,
+  parseRun,
+  parseWorkspace,
+} from './schemas';
+import type {
+  Generation,
+  KnownStatus,
+  Model,
+  Page,
+  Project,
+  RunState,
+  SkippedItem,
+  Workspace,
+} from './types';
+
+export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+export const USER_AGENT = 'flora-generations-vscode/0.1.0';
+
+export interface FloraClientOptions {
+  baseUrl: string;
+  /** Asked before every request, so a key changed in SecretStorage takes effect at once. */
+  apiKey: () => string | undefined | Promise<string | undefined>;
+  logger?: Logger;
+  clock?: Clock;
+  /** Returns a number in [0, 1); injectable so backoff jitter is deterministic in tests. */
+  random?: () => number;
+  /** Retries after the first try for connection errors, timeouts, 408, 429 and 5xx. */
+  maxRetries?: number;
+  /** Whole-request timeout (headers and body). */
+  timeoutMs?: number;
+  /** A wait the server asks for beyond this is not slept inside a call: the error goes up instead. */
+  maxRetryWaitMs?: number;
+  /** For tests and benchmarks; the client creates (and closes) its own pool when absent. */
+  dispatcher?: Dispatcher;
+  connections?: number;
+}
+
+/** The part of FloraClient the store uses; tests and benchmarks may pass anything shaped like it. */
+export interface FloraApi {
+  listWorkspaces(options?: CallOptions): Promise<Workspace[]>;
+  listProjects(query: ProjectQuery, options?: CallOptions): Promise<Page<Project>>;
+  getProject(projectId: string, options?: CallOptions): Promise<Project>;
+  listGenerations(query: GenerationQuery, options?: CallOptions): Promise<Page<Generation>>;
+  getRun(runId: string, options?: CallOptions & { pollUrl?: string }): Promise<RunState>;
+  listModels(query?: { type?: string }, options?: CallOptions): Promise<Model[]>;
+  getRunJson(runId: string, options?: CallOptions): Promise<unknown>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface GenerationQuery {
+  cursor?: string;
+  limit?: number;
+  workspaceId?: string;
+  projectId?: string;
+  status?: KnownStatus;
+}
+
+export interface ProjectQuery {
+  workspaceId: string;
+  cursor?: string;
+  limit?: number;
+  query?: string;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+interface RawAnswer {
+  body: unknown;
+  requestId?: string;
+}
+
+/** Checks a base URL: http(s) only, and plain http only to a loopback host. */
+export function validateBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigurationError(`"${baseUrl}" is not a valid URL for flora.apiBaseUrl.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`flora.apiBaseUrl must be an https URL, not ${url.protocol}.`);
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(
+      `flora.apiBaseUrl uses plain http to ${url.hostname}; your API key would travel unencrypted. Use https (plain http is allowed only for 127.0.0.1, localhost and [::1]).`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError('flora.apiBaseUrl must not contain a user name or password.');
+  }
+  return url;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/** Parses `Retry-After`: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export class FloraClient implements FloraApi {
+  readonly baseUrl: URL;
+  private readonly basePath: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+  private readonly maxRetryWaitMs: number;
+  private lastKey: string | undefined;
+
+  constructor(private readonly options: FloraClientOptions) {
+    this.baseUrl = validateBaseUrl(options.baseUrl);
+    this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(this.baseUrl.origin, {
+        connections: options.connections ?? 4,
+        keepAliveTimeout: 30_000,
+      });
+    this.logger = redactingLogger(options.logger ?? silentLogger, () => this.lastKey);
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.maxRetries = Math.max(0, options.maxRetries ?? 2);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+  }
+
+  get origin(): string {
+    return this.baseUrl.origin;
+  }
+
+  // ---- generations and runs ----
+
+  async listGenerations(query: GenerationQuery = {}, options: CallOptions = {}): Promise<Page<Generation>> {
+    if (query.limit !== undefined) assertLimit(query.limit);
+    const answer = await this.get(
+      '/generations',
+      {
+        cursor: query.cursor,
+        limit: query.limit,
+        workspace_id: query.workspaceId,
+        project_id: query.projectId,
+        status: query.status,
+      },
+      options,
+    );
+    return this.page(answer, 'generations', parseGeneration);
+  }
+
+  /** Every page of a generation query, lazily; see walkPages for how it ends. */
+  generationPages(
+    query: Omit<GenerationQuery, 'cursor'> = {},
+    options: WalkOptions = {},
+  ): AsyncGenerator<Page<Generation>, void, undefined> {
+    return walkPages(
+      (cursor, signal) => this.listGenerations({ ...query, cursor }, { signal }),
+      (g) => g.id,
+      { logger: this.logger, ...options },
+    );
+  }
+
+  /**
+   * The run detail (`GET /runs/{runId}`). A `pollUrl` is followed only when it points at the
+   * configured origin and API path; any other URL is ignored (and logged) so the key is never
+   * sent elsewhere, and the run is fetched from the configured base URL instead.
+   */
+  async getRun(runId: string, options: CallOptions & { pollUrl?: string } = {}): Promise<RunState> {
+    let path = `/runs/${encodeURIComponent(runId)}`;
+    if (options.pollUrl) {
+      const trusted = this.trustedPath(options.pollUrl);
+      if (trusted) path = trusted;
+      else
+        this.logger.warn(
+          `Ignored a poll_url outside ${this.baseUrl.origin}${this.basePath}; fetched ${path} instead.`,
+        );
+    }
+    const answer = await this.get(path, {}, options, true);
+    const parsed = parseRun(answer.body);
+    if (!parsed.ok) {
+      throw new InvalidResponseError(`FLORA sent a run that does not match the API (${parsed.reason}).`, {
+        requestId: answer.requestId,
+      });
+    }
+    return parsed.value;
+  }
+
+  /** The run detail exactly as FLORA sent it (for "Show Run Details"). */
+  async getRunJson(runId: string, options: CallOptions = {}): Promise<unknown> {
+    return (await this.get(`/runs/${encodeURIComponent(runId)}`, {}, options)).body;
+  }
+
+  // ---- names ----
+
+  async listWorkspaces(options: CallOptions = {}): Promise<Workspace[]> {
+    const answer = await this.get('/workspaces', {}, options);
+    return this.page(answer, 'workspaces', parseWorkspace).items;
+  }
+
+  async listProjects(query: ProjectQuery, options: CallOptions = {}): Promise<Page<Project>> {
+    if (query.limit !== undefined) assertLimit(query.limit);
+    const answer = await this.get(
+      '/projects',
+      { workspace_id: query.workspaceId, cursor: query.cursor, limit: query.limit, query: query.query },
+      options,
+    );
+    return this.page(answer, 'projects', parseProject);
+  }
+
+  projectPages(
+    query: Omit<ProjectQuery, 'cursor'>,
+    options: WalkOptions = {},
+  ): AsyncGenerator<Page<Project>, void, undefined> {
+    return walkPages(
+      (cursor, signal) => this.listProjects({ ...query, cursor }, { signal }),
+      (p) => p.id,
+      { logger: this.logger, ...options },
+    );
+  }
+
+  async getProject(projectId: string, options: CallOptions = {}): Promise<Project> {
+    const answer = await this.get(`/projects/${encodeURIComponent(projectId)}`, {}, options, true);
+    const parsed = parseProject(answer.body);
+    if (!parsed.ok) {
+      throw new InvalidResponseError(`FLORA sent a project that does not match the API (${parsed.reason}).`, {
+        requestId: answer.requestId,
+      });
+    }
+    return parsed.value;
+  }
+
+  async listModels(query: { type?: string } = {}, options: CallOptions = {}): Promise<Model[]> {
+    const answer = await this.get('/models', { type: query.type }, options);
+    return this.page(answer, 'models', parseModel).items;
+  }
+
+  /** Closes the connection pool the client created; an injected dispatcher is left alone. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  // ---- plumbing ----
+
+  private page<K extends string, T>(
+    answer: RawAnswer,
+    key: K,
+    parse: (item: unknown) => { ok: true; value: T } | { ok: false; reason: string; id?: string },
+  ): Page<T> {
+    const envelope = parseListEnvelope(answer.body, key);
+    if (!envelope.ok) {
+      throw new InvalidResponseError(`FLORA's answer has no "${key}" list; it does not match the API.`, {
+        requestId: answer.requestId,
+      });
+    }
+    const meta = envelope.meta;
+    const { items, skipped } = parseItems(envelope.list, parse);
+    this.reportSkipped(key, skipped, answer.requestId);
+    return {
+      items,
+      skipped,
+      nextCursor: meta?.next_cursor || undefined,
+      totalEstimate: meta?.total_estimate ?? undefined,
+      requestId: answer.requestId,
+    };
+  }
+
+  private reportSkipped(key: string, skipped: SkippedItem[], requestId: string | undefined): void {
+    for (const s of skipped) {
+      this.logger.warn(
+        `Skipped ${key} item #${s.index}${s.id ? ` (${s.id})` : ''} that does not match the API: ${s.reason}${requestId ? ` [${requestId}]` : ''}`,
+      );
+    }
+  }
+
+  private trustedPath(url: string): string | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    if (parsed.origin !== this.baseUrl.origin) return undefined;
+    if (!parsed.pathname.startsWith(`${this.basePath}/`)) return undefined;
+    return parsed.pathname.slice(this.basePath.length) + parsed.search;
+  }
+
+  private async get(
+    path: string,
+    query: Query,
+    options: CallOptions,
+    pathHasQuery = false,
+  ): Promise<RawAnswer> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const search = qs.toString();
+    const fullPath =
+      this.basePath + path + (search ? (pathHasQuery && path.includes('?') ? '&' : '?') + search : '');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(fullPath, options.signal);
+      } catch (err) {
+        const error =
+          err instanceof FloraError ? err : new ConnectionError('Request failed.', { cause: err });
+        if (!error.retryable || attempt >= this.maxRetries) throw error;
+        const wait = error.retryAfterMs ?? this.backoff(attempt);
+        if (wait > this.maxRetryWaitMs) throw error;
+        this.logger.warn(
+          `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${this.maxRetries} in ${Math.round(wait)} ms.`,
+        );
+        try {
+          await this.clock.sleep(wait, options.signal);
+        } catch {
+          throw new CancelledError('The request was cancelled.');
+        }
+      }
+    }
+  }
+
+  /** 0.5 s · 2^attempt, capped at 8 s, minus up to 25 % jitter (FLORA SDK's schedule). */
+  private backoff(attempt: number): number {
+    const base = Math.min(500 * 2 ** attempt, 8_000);
+    return base * (1 - 0.25 * this.random());
+  }
+
+  private async once(path: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
+    if (signal?.aborted) throw new CancelledError('The request was cancelled.');
+    const key = (await this.options.apiKey())?.trim();
+    if (!key) {
+      throw new AuthenticationError('No FLORA API key is set.', { code: 'no_api_key' });
+    }
+    this.lastKey = key;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    const started = performance.now();
+    let status = 0;
+    let requestId: string | undefined;
+    try {
+      const res = await this.dispatcher.request({
+        origin: this.baseUrl.origin,
+        path,
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${key}`,
+          accept: 'application/json',
+          'user-agent': USER_AGENT,
+        },
+        signal: combined,
+      });
+      status = res.statusCode;
+      requestId = header(res.headers, 'request-id');
+      const text = await res.body.text();
+      const ms = Math.round(performance.now() - started);
+      this.logger.info(`GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}`);
+      if (status >= 200 && status < 300) {
+        try {
+          return { body: JSON.parse(text) as unknown, requestId };
+        } catch {
+          throw new InvalidResponseError(`FLORA answered ${status} with a body that is not JSON.`, {
+            status,
+            requestId,
+          });
+        }
+      }
+      throw this.httpError(status, text, res.headers, requestId, key);
+    } catch (err) {
+      if (err instanceof FloraError) throw err;
+      if (signal?.aborted) throw new CancelledError('The request was cancelled.', { cause: err });
+      const ms = Math.round(performance.now() - started);
+      if (timeout.signal.aborted) {
+        this.logger.warn(`GET ${path} timed out after ${ms} ms`);
+        throw new TimeoutError(`FLORA did not answer within ${Math.round(this.timeoutMs / 1000)} s.`, {
+          status,
+        });
+      }
+      const code = (err as { code?: unknown }).code;
+      this.logger.warn(
+        `GET ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
+      );
+      throw new ConnectionError(
+        `Could not reach FLORA at ${this.baseUrl.origin}${typeof code === 'string' ? ` (${code})` : ''}.`,
+        {
+          cause: err,
+          code: typeof code === 'string' ? code : undefined,
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private httpError(
+    status: number,
+    text: string,
+    headers: Dispatcher.ResponseData['headers'],
+    requestId: string | undefined,
+    key: string,
+  ): FloraError {
+    let code: string | undefined;
+    let message: string | undefined;
+    let fields: FieldError[] | undefined;
+    try {
+      const env = ErrorEnvelope.safeParse(JSON.parse(text));
+      if (env.success) {
+        code = env.data.error.code;
+        message = env.data.error.message;
+        fields = env.data.error.fields?.map((f) => ({ field: f.field ?? '', message: f.message ?? '' }));
+      }
+    } catch {
+      // Not JSON (a proxy's HTML page): the status alone has to do.
+    }
+    const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), this.clock.now());
+    const safeMessage = redact(message ?? `FLORA answered HTTP ${status}.`, key);
+    return errorForStatus(status, safeMessage, { code, fields, requestId, retryAfterMs });
+  }
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new ConfigurationError(`Page size must be a whole number from 1 to 100, not ${limit}.`);
+  }
+}
+
+function describe(error: FloraError): string {
+  return [error.status, error.code ?? error.kind].filter((x) => x !== undefined).join(' ');
+}

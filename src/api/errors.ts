@@ -1,0 +1,139 @@
+/**
+ * Typed errors of the FLORA client. The UI decides what to show from the class (or `kind`),
+ * never from message text. Every error carries what FLORA said (`code`, `message`, `fields`)
+ * and the `request-id` to quote to FLORA support.
+ */
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type FloraErrorKind =
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'rate_limit'
+  | 'server'
+  | 'bad_request'
+  | 'connection'
+  | 'timeout'
+  | 'invalid_response'
+  | 'cancelled'
+  | 'configuration';
+
+export interface FloraErrorDetails {
+  status?: number;
+  code?: string;
+  fields?: FieldError[];
+  requestId?: string;
+  /** How long the server asked us to wait before the next try (from `Retry-After`). */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export abstract class FloraError extends Error {
+  abstract readonly kind: FloraErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly fields?: FieldError[];
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, details: FloraErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.status = details.status;
+    this.code = details.code;
+    this.fields = details.fields;
+    this.requestId = details.requestId;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  /** Whether trying the same request again later may succeed. */
+  get retryable(): boolean {
+    return false;
+  }
+}
+
+/** 401: no key, a malformed, revoked or unknown key. Stop until the key changes. */
+export class AuthenticationError extends FloraError {
+  readonly kind = 'authentication';
+}
+
+/** 403: a valid key without permission (read-only role, removed from the workspace, paid plan required). */
+export class PermissionError extends FloraError {
+  readonly kind = 'permission';
+}
+
+/** 404: unknown id, or not in the key's workspace. */
+export class NotFoundError extends FloraError {
+  readonly kind = 'not_found';
+}
+
+/** 429: the workspace's rate limit; `retryAfterMs` says when to come back, if FLORA said so. */
+export class RateLimitError extends FloraError {
+  readonly kind = 'rate_limit';
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** 5xx (and 408): FLORA or a proxy in front of it failed. */
+export class ServerError extends FloraError {
+  readonly kind = 'server';
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** Any other 4xx: the request itself is wrong (400 validation, 409, 422…). Retrying will not help. */
+export class BadRequestError extends FloraError {
+  readonly kind = 'bad_request';
+}
+
+/** The network failed before an answer arrived (refused, reset, DNS). */
+export class ConnectionError extends FloraError {
+  readonly kind = 'connection';
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** No complete answer within the request timeout. */
+export class TimeoutError extends FloraError {
+  readonly kind = 'timeout';
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** An answer arrived but is not what the contract says (not JSON, missing list, wrong shape). */
+export class InvalidResponseError extends FloraError {
+  readonly kind = 'invalid_response';
+}
+
+/** The caller aborted the request through its AbortSignal. */
+export class CancelledError extends FloraError {
+  readonly kind = 'cancelled';
+}
+
+/** The client's own settings are unusable (bad base URL, plain http to a remote host). */
+export class ConfigurationError extends FloraError {
+  readonly kind = 'configuration';
+}
+
+export function isFloraError(err: unknown): err is FloraError {
+  return err instanceof FloraError;
+}
+
+/** Builds the error for a non-2xx answer from its status and FLORA's error envelope. */
+export function errorForStatus(status: number, message: string, details: FloraErrorDetails): FloraError {
+  const d = { ...details, status };
+  if (status === 401) return new AuthenticationError(message, d);
+  if (status === 403) return new PermissionError(message, d);
+  if (status === 404) return new NotFoundError(message, d);
+  if (status === 429) return new RateLimitError(message, d);
+  if (status === 408 || status >= 500) return new ServerError(message, d);
+  return new BadRequestError(message, d);
+}

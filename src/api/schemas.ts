@@ -1,0 +1,247 @@
+/**
+ * The FLORA wire format, checked with zod at the boundary, and its normalization into the
+ * domain types. Tolerant reader: extra fields pass, unknown enum values become `unknown`, one
+ * broken item is reported and skipped while the rest of its page is kept.
+ */
+import * as z from 'zod/mini';
+import {
+  KNOWN_STATUSES,
+  type Generation,
+  type GenerationOutput,
+  type GenerationStatus,
+  type Model,
+  type OutputKind,
+  type Project,
+  type RunState,
+  type SkippedItem,
+  type Workspace,
+} from './types';
+
+const optionalNumber = z.optional(z.nullable(z.number()));
+const optionalString = z.optional(z.nullable(z.string()));
+
+const OutputWire = z.looseObject({
+  output_id: z.string(),
+  type: z.string(),
+  url: z.string().check(z.minLength(1)),
+});
+
+const RunWire = z.looseObject({
+  run_id: z.string().check(z.minLength(1)),
+  status: z.string(),
+  progress: optionalNumber,
+  created_at: z.number(),
+  started_at: optionalNumber,
+  completed_at: optionalNumber,
+  charged_cost: optionalNumber,
+  error_code: optionalString,
+  error_message: optionalString,
+  outputs: z.optional(z.nullable(z.array(z.unknown()))),
+  poll_url: optionalString,
+});
+
+const GenerationWire = z.looseObject({
+  ...RunWire.shape,
+  generation_id: z.string().check(z.minLength(1)),
+  workspace_id: z.string(),
+  project_id: z.string(),
+  model: z.optional(z.nullable(z.looseObject({ model_id: optionalString }))),
+});
+
+const WorkspaceWire = z.looseObject({
+  workspace_id: z.string().check(z.minLength(1)),
+  name: z.string(),
+  created_at: optionalNumber,
+  role: optionalString,
+});
+
+const ProjectWire = z.looseObject({
+  project_id: z.string().check(z.minLength(1)),
+  name: z.string(),
+  workspace_id: z.string(),
+  created_at: optionalNumber,
+  last_modified: optionalNumber,
+  origin: optionalString,
+});
+
+const ModelWire = z.looseObject({
+  model_id: z.string().check(z.minLength(1)),
+  name: optionalString,
+  provider: optionalString,
+  type: optionalString,
+});
+
+const MetaWire = z.optional(
+  z.nullable(
+    z.looseObject({
+      next_cursor: optionalString,
+      total_estimate: optionalNumber,
+    }),
+  ),
+);
+
+export type ListMeta = z.infer<typeof MetaWire>;
+
+/**
+ * Checks a list answer's envelope: `key` must hold an array (its items are checked one by one
+ * afterwards, so one bad item cannot sink the page).
+ */
+export function parseListEnvelope(
+  body: unknown,
+  key: string,
+): { ok: true; list: unknown[]; meta: ListMeta } | { ok: false } {
+  const parsed = z.looseObject({ [key]: z.array(z.unknown()), meta: MetaWire }).safeParse(body);
+  if (!parsed.success) return { ok: false };
+  const data = parsed.data as Record<string, unknown>;
+  return { ok: true, list: data[key] as unknown[], meta: data.meta as ListMeta };
+}
+
+// Timestamps: FLORA's unit is not confirmed (webhooks use ms). Anything below 10^11 cannot be
+// a millisecond time after 1973, so it is read as seconds.
+const SECONDS_THRESHOLD = 1e11;
+export function toMillis(value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined || !Number.isFinite(value) || value < 0) return undefined;
+  return value < SECONDS_THRESHOLD ? Math.round(value * 1000) : value;
+}
+
+// Progress: the scale is not confirmed (0–100 per secondary sources, maybe 0–1). A fraction
+// strictly between 0 and 1 is read as 0–1; everything is clamped to 0–100.
+export function toPercent(value: number | null | undefined): number {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 0;
+  const pct = value > 0 && value < 1 ? value * 100 : value;
+  return Math.min(100, Math.max(0, pct));
+}
+
+export function toStatus(raw: string): GenerationStatus {
+  return (KNOWN_STATUSES as readonly string[]).includes(raw) ? (raw as GenerationStatus) : 'unknown';
+}
+
+const OUTPUT_KINDS: Record<string, OutputKind> = {
+  imageUrl: 'image',
+  videoUrl: 'video',
+  audioUrl: 'audio',
+  text: 'text',
+  documentUrl: 'document',
+};
+
+export function toOutputKind(raw: string): OutputKind {
+  return Object.prototype.hasOwnProperty.call(OUTPUT_KINDS, raw) ? OUTPUT_KINDS[raw] : 'unknown';
+}
+
+function present<T>(value: T | null | undefined): T | undefined {
+  return value === null ? undefined : value;
+}
+
+function toOutputs(raw: readonly unknown[] | null | undefined): GenerationOutput[] {
+  const outputs: GenerationOutput[] = [];
+  for (const item of raw ?? []) {
+    const parsed = OutputWire.safeParse(item);
+    // A broken output is dropped on its own; the generation it belongs to stays.
+    if (!parsed.success) continue;
+    const o = parsed.data;
+    outputs.push({ id: o.output_id, kind: toOutputKind(o.type), rawType: o.type, url: o.url });
+  }
+  return outputs;
+}
+
+function toRunState(w: z.infer<typeof RunWire>): RunState {
+  const status = toStatus(w.status);
+  return {
+    runId: w.run_id,
+    status,
+    rawStatus: w.status,
+    // A completed run is done whatever scale its progress uses (1 on 0–1 is 100 %, not 1 %).
+    progress: status === 'completed' ? 100 : toPercent(w.progress),
+    createdAt: toMillis(w.created_at) ?? 0,
+    startedAt: toMillis(w.started_at),
+    completedAt: toMillis(w.completed_at),
+    cost: present(w.charged_cost),
+    errorCode: present(w.error_code),
+    errorMessage: present(w.error_message),
+    outputs: toOutputs(w.outputs),
+    pollUrl: present(w.poll_url),
+  };
+}
+
+type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string; id?: string };
+
+function describeIssue(error: z.core.$ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid item';
+  const at = issue.path.length ? issue.path.join('.') : 'item';
+  return `${at}: ${issue.message}`;
+}
+
+function idOf(item: unknown, key: string): string | undefined {
+  if (item && typeof item === 'object' && key in item) {
+    const id = (item as Record<string, unknown>)[key];
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+function parser<S extends z.ZodMiniType, T>(schema: S, idKey: string, map: (w: z.infer<S>) => T) {
+  return (item: unknown): ParseResult<T> => {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) return { ok: true, value: map(parsed.data) };
+    return { ok: false, reason: describeIssue(parsed.error), id: idOf(item, idKey) };
+  };
+}
+
+export const parseGeneration = parser(GenerationWire, 'generation_id', (w): Generation => ({
+  ...toRunState(w),
+  id: w.generation_id,
+  workspaceId: w.workspace_id,
+  projectId: w.project_id,
+  modelId: present(w.model?.model_id) || undefined,
+}));
+
+export const parseRun = parser(RunWire, 'run_id', toRunState);
+
+export const parseWorkspace = parser(WorkspaceWire, 'workspace_id', (w): Workspace => ({
+  id: w.workspace_id,
+  name: w.name || w.workspace_id,
+  createdAt: toMillis(w.created_at),
+  role: present(w.role) ?? '',
+}));
+
+export const parseProject = parser(ProjectWire, 'project_id', (w): Project => ({
+  id: w.project_id,
+  name: w.name || w.project_id,
+  workspaceId: w.workspace_id,
+  createdAt: toMillis(w.created_at),
+  lastModified: toMillis(w.last_modified),
+  origin: present(w.origin),
+}));
+
+export const parseModel = parser(ModelWire, 'model_id', (w): Model => ({
+  id: w.model_id,
+  name: present(w.name) || w.model_id,
+  provider: present(w.provider),
+  type: present(w.type),
+}));
+
+/** Checks each item on its own: good ones are kept, bad ones are listed with the reason. */
+export function parseItems<T>(
+  raw: readonly unknown[],
+  parse: (item: unknown) => ParseResult<T>,
+): { items: T[]; skipped: SkippedItem[] } {
+  const items: T[] = [];
+  const skipped: SkippedItem[] = [];
+  raw.forEach((item, index) => {
+    const r = parse(item);
+    if (r.ok) items.push(r.value);
+    else skipped.push({ index, id: r.id, reason: r.reason });
+  });
+  return { items, skipped };
+}
+
+export const ErrorEnvelope = z.looseObject({
+  error: z.looseObject({
+    code: z.optional(z.string()),
+    message: z.optional(z.string()),
+    fields: z.optional(
+      z.array(z.looseObject({ field: z.optional(z.string()), message: z.optional(z.string()) })),
+    ),
+  }),
+});

@@ -1,0 +1,94 @@
+/** The domain shapes the rest of the extension sees: normalized, camelCase, no wire quirks. */
+
+export const KNOWN_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
+export type KnownStatus = (typeof KNOWN_STATUSES)[number];
+/** `unknown` keeps an item whose status FLORA added after this version, instead of dropping it. */
+export type GenerationStatus = KnownStatus | 'unknown';
+
+export type OutputKind = 'image' | 'video' | 'audio' | 'text' | 'document' | 'unknown';
+
+export interface GenerationOutput {
+  id: string;
+  kind: OutputKind;
+  /** The type string exactly as FLORA sent it (`imageUrl`, …). */
+  rawType: string;
+  /** A URL for media and documents; the generated text itself for `text` outputs. */
+  url: string;
+}
+
+/** What both the history list and the run detail say about a run. */
+export interface RunState {
+  runId: string;
+  status: GenerationStatus;
+  /** The status string exactly as FLORA sent it. */
+  rawStatus: string;
+  /** 0–100. */
+  progress: number;
+  /** Unix milliseconds. */
+  createdAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  /** USD. */
+  cost?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  outputs: GenerationOutput[];
+  pollUrl?: string;
+}
+
+export interface Generation extends RunState {
+  /** Same id space as `runId`. */
+  id: string;
+  workspaceId: string;
+  projectId: string;
+  /** Absent when FLORA sent no model or a null id. */
+  modelId?: string;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt?: number;
+  role: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  workspaceId: string;
+  createdAt?: number;
+  lastModified?: number;
+  origin?: string;
+}
+
+export interface Model {
+  id: string;
+  name: string;
+  provider?: string;
+  type?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  nextCursor?: string;
+  /** FLORA's estimate of all matching items; approximate by contract. */
+  totalEstimate?: number;
+  /** Items that did not match the contract and were left out of `items`. */
+  skipped: SkippedItem[];
+  requestId?: string;
+}
+
+export interface SkippedItem {
+  index: number;
+  id?: string;
+  reason: string;
+}
+
+export function isTerminal(status: GenerationStatus): boolean {
+  return status === 'completed' || status === 'failed';
+}
+
+export function isActive(status: GenerationStatus): boolean {
+  return status === 'pending' || status === 'running';
+}

@@ -1,0 +1,589 @@
+/**
+ * The one owner of remote state. Views read from it and ask it for more; only the store calls
+ * the client. Lists remember how many pages they had, so a refresh re-walks that many pages and
+ * merges by id (expansion and "Load more" progress survive). A failed load keeps the last good
+ * data, marks it stale and records the error for the views to show.
+ */
+import type { FloraApi } from '../api/client';
+import { ConnectionError, FloraError } from '../api/errors';
+import { silentLogger, type Logger } from '../api/logger';
+import { walkPages } from '../api/pagination';
+import type { Generation, KnownStatus, Model, Page, Project, RunState, Workspace } from '../api/types';
+import { Emitter } from './events';
+
+export interface Filter {
+  status?: KnownStatus;
+  workspaceId?: string;
+  projectId?: string;
+}
+
+export interface ListState {
+  readonly ids: readonly string[];
+  readonly nextCursor?: string;
+  readonly pagesLoaded: number;
+  /** At least one load succeeded: `ids` is real data, not "not loaded yet". */
+  readonly loaded: boolean;
+  readonly loading: boolean;
+  /** The last load or refresh failed; `ids` still holds the last good data. */
+  readonly error?: FloraError;
+  /** `ids` may be out of date (a refresh failed, or it came from the startup cache). */
+  readonly stale: boolean;
+  readonly totalEstimate?: number;
+}
+
+export type StoreChange =
+  | { kind: 'root' }
+  | { kind: 'workspace'; id: string }
+  | { kind: 'project'; id: string }
+  | { kind: 'generation'; id: string }
+  | { kind: 'models' }
+  | { kind: 'filter' };
+
+export type ConnectionState =
+  | { state: 'ok' }
+  | { state: 'unauthorized'; error: FloraError }
+  | { state: 'offline'; error: FloraError }
+  | { state: 'rate_limited'; error: FloraError }
+  | { state: 'error'; error: FloraError };
+
+export interface StoreOptions {
+  pageSize: () => number;
+  logger?: Logger;
+}
+
+const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: false, stale: false };
+
+export function listKey(kind: 'workspace' | 'project', id: string): string {
+  return `${kind}:${id}`;
+}
+
+export class Store {
+  private readonly changes = new Emitter<StoreChange>();
+  /** Fires after every change; one event per thing that changed. */
+  readonly onDidChange = this.changes.event;
+  private readonly connectionChanges = new Emitter<ConnectionState>();
+  readonly onDidChangeConnection = this.connectionChanges.event;
+
+  private root: ListState = EMPTY;
+  private readonly workspaceById = new Map<string, Workspace>();
+  private readonly projectLists = new Map<string, ListState>();
+  private readonly projectById = new Map<string, Project>();
+  private readonly generationLists = new Map<string, ListState>();
+  private readonly generationById = new Map<string, Generation>();
+  private readonly modelById = new Map<string, Model>();
+  private modelsRequested = false;
+  private currentFilter: Filter = {};
+  private connectionState: ConnectionState = { state: 'ok' };
+  private readonly inflight = new Map<string, Promise<void>>();
+  /** Bumped when everything is dropped (sign-out, key change, filter), so late answers are ignored. */
+  private epoch = 0;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly api: FloraApi,
+    private readonly options: StoreOptions,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  get filter(): Filter {
+    return this.currentFilter;
+  }
+
+  get connection(): ConnectionState {
+    return this.connectionState;
+  }
+
+  isUnauthorized(): boolean {
+    return this.connectionState.state === 'unauthorized';
+  }
+
+  workspaceList(): ListState {
+    return this.root;
+  }
+
+  /** The workspaces to show, after the filter. */
+  visibleWorkspaces(): Workspace[] {
+    const all = this.root.ids.map((id) => this.workspaceById.get(id)).filter((w): w is Workspace => !!w);
+    const only = this.currentFilter.workspaceId;
+    return only ? all.filter((w) => w.id === only) : all;
+  }
+
+  workspace(id: string): Workspace | undefined {
+    return this.workspaceById.get(id);
+  }
+
+  projectList(workspaceId: string): ListState {
+    return this.projectLists.get(workspaceId) ?? EMPTY;
+  }
+
+  /** The projects to show under a workspace, after the filter. */
+  visibleProjects(workspaceId: string): Project[] {
+    const only = this.currentFilter.projectId;
+    if (only) {
+      const p = this.projectById.get(only);
+      return p && p.workspaceId === workspaceId ? [p] : [];
+    }
+    return this.projectList(workspaceId)
+      .ids.map((id) => this.projectById.get(id))
+      .filter((p): p is Project => !!p);
+  }
+
+  project(id: string): Project | undefined {
+    return this.projectById.get(id);
+  }
+
+  generationList(projectId: string): ListState {
+    return this.generationLists.get(projectId) ?? EMPTY;
+  }
+
+  generations(projectId: string): Generation[] {
+    return this.generationList(projectId)
+      .ids.map((id) => this.generationById.get(id))
+      .filter((g): g is Generation => !!g);
+  }
+
+  generation(id: string): Generation | undefined {
+    return this.generationById.get(id);
+  }
+
+  /** Every generation the store knows, whatever list holds it. */
+  allGenerations(): Generation[] {
+    return [...this.generationById.values()];
+  }
+
+  modelName(modelId: string | undefined): string | undefined {
+    if (!modelId) return undefined;
+    return this.modelById.get(modelId)?.name ?? modelId;
+  }
+
+  // ---------------------------------------------------------------- loads
+
+  /** Loads the workspace list unless it is loaded (or loading); never throws. */
+  ensureWorkspaces(): Promise<void> {
+    if (this.root.loaded) return Promise.resolve();
+    return this.loadWorkspaces();
+  }
+
+  loadWorkspaces(): Promise<void> {
+    return this.once('root', async (epoch) => {
+      void this.ensureModels();
+      this.root = { ...this.root, loading: true };
+      try {
+        const list = await this.api.listWorkspaces();
+        if (epoch !== this.epoch) return;
+        for (const w of list) this.workspaceById.set(w.id, w);
+        this.root = {
+          ids: list.map((w) => w.id),
+          pagesLoaded: 1,
+          loaded: true,
+          loading: false,
+          stale: false,
+        };
+        this.succeeded();
+      } catch (err) {
+        if (epoch !== this.epoch) return;
+        this.root = { ...this.root, loading: false, error: asFloraError(err), stale: this.root.loaded };
+        this.failed(err);
+      }
+      this.changes.fire({ kind: 'root' });
+    });
+  }
+
+  ensureProjects(workspaceId: string): Promise<void> {
+    const only = this.currentFilter.projectId;
+    if (only) return this.ensureProject(only);
+    if (this.projectList(workspaceId).loaded) return Promise.resolve();
+    return this.loadProjects(workspaceId, 'first');
+  }
+
+  loadMoreProjects(workspaceId: string): Promise<void> {
+    return this.loadProjects(workspaceId, 'more');
+  }
+
+  ensureGenerations(projectId: string): Promise<void> {
+    if (this.generationList(projectId).loaded) return Promise.resolve();
+    return this.loadGenerations(projectId, 'first');
+  }
+
+  loadMoreGenerations(projectId: string): Promise<void> {
+    return this.loadGenerations(projectId, 'more');
+  }
+
+  /**
+   * Loads further pages of a project until the end, `maxPages` more pages, or cancellation;
+   * reports progress after each page. Items stay as loaded when it stops early.
+   */
+  async loadAllGenerations(
+    projectId: string,
+    options: { maxPages: number; signal?: AbortSignal; onPage?: (loaded: number, estimate?: number) => void },
+  ): Promise<void> {
+    for (let i = 0; i < options.maxPages; i++) {
+      if (options.signal?.aborted) return;
+      const before = this.generationList(projectId);
+      if (before.loaded && !before.nextCursor) return;
+      await this.loadGenerations(projectId, before.loaded ? 'more' : 'first');
+      const after = this.generationList(projectId);
+      options.onPage?.(after.ids.length, after.totalEstimate);
+      if (after.error) return;
+    }
+  }
+
+  /**
+   * Re-reads everything that is loaded: the workspaces, each loaded project list and each
+   * loaded generation list, as many pages as each had. Lists are refreshed in turn, not all at
+   * once, so a refresh never bursts many requests at FLORA.
+   */
+  async refresh(): Promise<void> {
+    await this.loadWorkspaces();
+    if (this.isUnauthorized()) return;
+    for (const workspaceId of [...this.projectLists.keys()]) {
+      if (this.projectList(workspaceId).loaded) await this.loadProjects(workspaceId, 'refresh');
+    }
+    for (const projectId of [...this.generationLists.keys()]) {
+      if (this.generationList(projectId).loaded) await this.loadGenerations(projectId, 'refresh');
+      if (this.isUnauthorized()) return;
+    }
+  }
+
+  /** Re-reads one project's generation list (as many pages as it had). */
+  refreshGenerations(projectId: string): Promise<void> {
+    return this.loadGenerations(projectId, this.generationList(projectId).loaded ? 'refresh' : 'first');
+  }
+
+  /** Re-reads one workspace's project list (as many pages as it had). */
+  refreshProjects(workspaceId: string): Promise<void> {
+    return this.loadProjects(workspaceId, this.projectList(workspaceId).loaded ? 'refresh' : 'first');
+  }
+
+  /** Fetches one run's detail and merges it into the generation (outputs, final status, cost). */
+  async refreshGeneration(id: string): Promise<void> {
+    const known = this.generationById.get(id);
+    const epoch = this.epoch;
+    try {
+      const run = await this.api.getRun(known?.runId ?? id, { pollUrl: known?.pollUrl });
+      if (epoch !== this.epoch) return;
+      this.applyRun(id, run);
+      this.succeeded();
+    } catch (err) {
+      this.failed(err);
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- updates from outside (the poller)
+
+  /** Merges generations seen elsewhere (poll results); inserts new ones into loaded lists. */
+  applyGenerations(items: readonly Generation[]): void {
+    const touchedLists = new Set<string>();
+    for (const g of items) {
+      const old = this.generationById.get(g.id);
+      if (old && sameGeneration(old, g)) continue;
+      // A list item lacks nothing the detail has, except when the detail added outputs: keep them.
+      const merged =
+        old && g.outputs.length === 0 && old.outputs.length > 0 && g.status === old.status
+          ? { ...g, outputs: old.outputs }
+          : g;
+      this.generationById.set(g.id, merged);
+      const list = this.generationLists.get(g.projectId);
+      if (list?.loaded && !list.ids.includes(g.id) && this.matchesFilter(g)) {
+        this.generationLists.set(g.projectId, {
+          ...list,
+          ids: insertByTime(list.ids, g, this.generationById),
+        });
+        touchedLists.add(g.projectId);
+      } else if (old) {
+        this.changes.fire({ kind: 'generation', id: g.id });
+      }
+    }
+    for (const projectId of touchedLists) this.changes.fire({ kind: 'project', id: projectId });
+  }
+
+  /** Merges a run detail into the generation it belongs to. */
+  applyRun(id: string, run: RunState): void {
+    const old = this.generationById.get(id);
+    if (!old) return;
+    const merged: Generation = {
+      ...old,
+      ...run,
+      id: old.id,
+      workspaceId: old.workspaceId,
+      projectId: old.projectId,
+      modelId: old.modelId,
+    };
+    if (sameGeneration(old, merged)) return;
+    this.generationById.set(id, merged);
+    this.changes.fire({ kind: 'generation', id });
+  }
+
+  setFilter(filter: Filter): void {
+    const next = normalizeFilter(filter);
+    if (JSON.stringify(next) === JSON.stringify(this.currentFilter)) return;
+    const statusChanged = next.status !== this.currentFilter.status;
+    this.currentFilter = next;
+    if (statusChanged) {
+      // Generation lists were loaded under the old status filter: they are not the new answer.
+      this.epoch++;
+      this.generationLists.clear();
+      this.inflight.clear();
+    }
+    this.changes.fire({ kind: 'filter' });
+    this.changes.fire({ kind: 'root' });
+  }
+
+  /** Forgets everything (sign-out, another key, another base URL). */
+  clear(): void {
+    this.epoch++;
+    this.inflight.clear();
+    this.root = EMPTY;
+    this.workspaceById.clear();
+    this.projectLists.clear();
+    this.projectById.clear();
+    this.generationLists.clear();
+    this.generationById.clear();
+    this.modelById.clear();
+    this.modelsRequested = false;
+    this.setConnection({ state: 'ok' });
+    this.changes.fire({ kind: 'root' });
+  }
+
+  dispose(): void {
+    this.epoch++;
+    this.changes.dispose();
+    this.connectionChanges.dispose();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async ensureModels(): Promise<void> {
+    if (this.modelsRequested) return;
+    this.modelsRequested = true;
+    try {
+      const models = await this.api.listModels();
+      for (const m of models) this.modelById.set(m.id, m);
+      this.changes.fire({ kind: 'models' });
+    } catch (err) {
+      // Names are a nicety: without them items show the model id. Try again on the next refresh.
+      this.modelsRequested = false;
+      this.logger.warn(`Could not load model names: ${describeError(err)}`);
+    }
+  }
+
+  private async ensureProject(projectId: string): Promise<void> {
+    if (this.projectById.has(projectId)) return;
+    await this.once(`project:${projectId}`, async (epoch) => {
+      try {
+        const p = await this.api.getProject(projectId);
+        if (epoch !== this.epoch) return;
+        this.projectById.set(p.id, p);
+        this.succeeded();
+        this.changes.fire({ kind: 'workspace', id: p.workspaceId });
+      } catch (err) {
+        this.failed(err);
+      }
+    });
+  }
+
+  private loadProjects(workspaceId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
+    return this.loadList({
+      key: `projects:${workspaceId}`,
+      mode,
+      get: () => this.projectList(workspaceId),
+      set: (s) => this.projectLists.set(workspaceId, s),
+      fetch: (cursor) => this.api.listProjects({ workspaceId, cursor, limit: this.pageSize() }),
+      store: (p) => this.projectById.set(p.id, p),
+      idOf: (p: Project) => p.id,
+      changed: () => this.changes.fire({ kind: 'workspace', id: workspaceId }),
+    });
+  }
+
+  private loadGenerations(projectId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
+    return this.loadList({
+      key: `generations:${projectId}`,
+      mode,
+      get: () => this.generationList(projectId),
+      set: (s) => this.generationLists.set(projectId, s),
+      fetch: (cursor) =>
+        this.api.listGenerations({
+          projectId,
+          status: this.currentFilter.status,
+          cursor,
+          limit: this.pageSize(),
+        }),
+      store: (g) => {
+        const old = this.generationById.get(g.id);
+        const keepOutputs =
+          old && g.outputs.length === 0 && old.outputs.length > 0 && old.status === g.status;
+        this.generationById.set(g.id, keepOutputs ? { ...g, outputs: old.outputs } : g);
+      },
+      idOf: (g: Generation) => g.id,
+      changed: () => this.changes.fire({ kind: 'project', id: projectId }),
+    });
+  }
+
+  private loadList<T>(spec: {
+    key: string;
+    mode: 'first' | 'more' | 'refresh';
+    get: () => ListState;
+    set: (s: ListState) => void;
+    fetch: (cursor: string | undefined) => Promise<Page<T>>;
+    store: (item: T) => void;
+    idOf: (item: T) => string;
+    changed: () => void;
+  }): Promise<void> {
+    const key = spec.mode === 'more' ? `${spec.key}:more` : spec.key;
+    return this.once(key, async (epoch) => {
+      const before = spec.get();
+      if (spec.mode === 'more' && !before.nextCursor) return;
+      spec.set({ ...before, loading: true });
+      spec.changed();
+      try {
+        let next: ListState;
+        if (spec.mode === 'more') {
+          const page = await spec.fetch(before.nextCursor);
+          if (epoch !== this.epoch) return;
+          page.items.forEach(spec.store);
+          const seen = new Set(before.ids);
+          const ids = [...before.ids, ...page.items.map(spec.idOf).filter((id) => !seen.has(id))];
+          next = {
+            ids,
+            nextCursor: page.nextCursor,
+            pagesLoaded: before.pagesLoaded + 1,
+            loaded: true,
+            loading: false,
+            stale: before.stale,
+            totalEstimate: page.totalEstimate ?? before.totalEstimate,
+          };
+        } else {
+          const pages = Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
+          const ids: string[] = [];
+          let cursor: string | undefined;
+          let estimate: number | undefined;
+          let walked = 0;
+          for await (const page of walkPages((c) => spec.fetch(c), spec.idOf, {
+            maxPages: pages,
+            logger: this.logger,
+          })) {
+            if (epoch !== this.epoch) return;
+            page.items.forEach(spec.store);
+            ids.push(...page.items.map(spec.idOf));
+            cursor = page.nextCursor;
+            estimate = page.totalEstimate ?? estimate;
+            walked++;
+          }
+          next = {
+            ids,
+            nextCursor: cursor,
+            pagesLoaded: walked,
+            loaded: true,
+            loading: false,
+            stale: false,
+            totalEstimate: estimate,
+          };
+        }
+        spec.set(next);
+        this.succeeded();
+      } catch (err) {
+        if (epoch !== this.epoch) return;
+        const current = spec.get();
+        spec.set({ ...current, loading: false, error: asFloraError(err), stale: current.loaded });
+        this.failed(err);
+      }
+      spec.changed();
+    });
+  }
+
+  private pageSize(): number {
+    const n = Math.round(this.options.pageSize());
+    return Number.isFinite(n) ? Math.min(100, Math.max(1, n)) : 20;
+  }
+
+  /** Runs `task` unless the same key is already running, in which case its promise is shared. */
+  private once(key: string, task: (epoch: number) => Promise<void>): Promise<void> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const epoch = this.epoch;
+    const p = task(epoch).finally(() => {
+      if (this.inflight.get(key) === p) this.inflight.delete(key);
+    });
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private matchesFilter(g: Generation): boolean {
+    const f = this.currentFilter;
+    return (
+      (!f.status || g.status === f.status) &&
+      (!f.projectId || g.projectId === f.projectId) &&
+      (!f.workspaceId || g.workspaceId === f.workspaceId)
+    );
+  }
+
+  private succeeded(): void {
+    if (this.connectionState.state !== 'ok') this.setConnection({ state: 'ok' });
+  }
+
+  private failed(err: unknown): void {
+    const error = asFloraError(err);
+    if (error.kind === 'cancelled') return;
+    this.logger.warn(`FLORA request failed: ${describeError(error)}`);
+    this.setConnection(connectionStateFor(error));
+  }
+
+  private setConnection(state: ConnectionState): void {
+    this.connectionState = state;
+    this.connectionChanges.fire(state);
+  }
+}
+
+/** Decided by the error's kind, never by its message. */
+export function connectionStateFor(error: FloraError): ConnectionState {
+  switch (error.kind) {
+    case 'authentication':
+    case 'permission':
+      return { state: 'unauthorized', error };
+    case 'rate_limit':
+      return { state: 'rate_limited', error };
+    case 'connection':
+    case 'timeout':
+      return { state: 'offline', error };
+    default:
+      return { state: 'error', error };
+  }
+}
+
+function normalizeFilter(f: Filter): Filter {
+  const out: Filter = {};
+  if (f.status) out.status = f.status;
+  if (f.workspaceId) out.workspaceId = f.workspaceId;
+  if (f.projectId) out.projectId = f.projectId;
+  return out;
+}
+
+export function asFloraError(err: unknown): FloraError {
+  if (err instanceof FloraError) return err;
+  return new ConnectionError(err instanceof Error ? err.message : 'Unexpected failure.', { cause: err });
+}
+
+export function describeError(err: unknown): string {
+  const e = asFloraError(err);
+  const parts = [e.message];
+  if (e.code) parts.push(`code ${e.code}`);
+  if (e.status) parts.push(`HTTP ${e.status}`);
+  if (e.requestId) parts.push(e.requestId);
+  return parts.join(' · ');
+}
+
+function sameGeneration(a: Generation, b: Generation): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function insertByTime(ids: readonly string[], g: Generation, byId: Map<string, Generation>): string[] {
+  const out = [...ids];
+  const at = out.findIndex((id) => (byId.get(id)?.createdAt ?? 0) < g.createdAt);
+  if (at === -1) out.push(g.id);
+  else out.splice(at, 0, g.id);
+  return out;
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { isFloraError } from '../../api/errors';
+import type { Deps } from '../deps';
+import { userFacingError } from '../errorView';
+
+/**
+ * Asks for a key (unless one is passed, as tests and scripts do), checks it with a real request,
+ * and stores it in SecretStorage only if FLORA accepts it (or, when FLORA cannot be reached, if
+ * the user chooses to keep it anyway). Returns whether a key was stored.
+ */
+export async function setApiKey(
+  deps: Pick<Deps, 'api' | 'keys' | 'logger'>,
+  given?: unknown,
+): Promise<boolean> {
+  const key =
+    typeof given === 'string'
+      ? given.trim()
+      : (
+          await vscode.window.showInputBox({
+            title: 'FLORA API Key',
+            prompt:
+              'Paste a key from the FLORA app: Settings → API Keys. It is kept in VS Code secret storage.',
+            placeHolder: 'sk_live_…',
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim().length < 8 ? 'A FLORA API key is longer than that.' : undefined),
+          })
+        )?.trim();
+  if (!key) return false;
+  const probe = deps.api.withOptions({ apiKey: () => key, maxRetries: 1, logger: deps.logger });
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Checking the FLORA API key…' },
+      () => probe.listWorkspaces(),
+    );
+  } catch (err) {
+    const shown = isFloraError(err) ? userFacingError(err) : undefined;
+    const kind = isFloraError(err) ? err.kind : 'unknown';
+    if (kind === 'authentication' || kind === 'permission') {
+      void vscode.window
+        .showErrorMessage(`FLORA rejected this API key. ${shown?.detail ?? ''}`, 'Try Again')
+        .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined));
+      return false;
+    }
+    if (typeof given === 'string') return false;
+    const choice = await vscode.window.showWarningMessage(
+      `Could not check the key: ${shown?.title ?? String(err)}. Save it anyway?`,
+      'Save Anyway',
+      'Cancel',
+    );
+    if (choice !== 'Save Anyway') return false;
+  } finally {
+    void probe.close();
+  }
+  await deps.keys.set(key);
+  deps.logger.info('API key stored in secret storage.');
+  return true;
+}
+
+export async function clearApiKey(deps: Pick<Deps, 'keys' | 'store' | 'logger'>): Promise<void> {
+  await deps.keys.clear();
+  deps.logger.info('API key removed from secret storage.');
+  if (await deps.keys.fromEnvironment()) {
+    void vscode.window.showInformationMessage(
+      'The stored FLORA key is removed, but FLORA_API_KEY is set in the environment of VS Code and is still used.',
+    );
+  }
+}

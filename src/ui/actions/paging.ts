@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import type { Deps } from '../deps';
+import type { FloraNode } from '../nodes';
+
+/** How many pages "Load All" fetches at most in one go (× the page size). */
+export const LOAD_ALL_MAX_PAGES = 50;
+
+export const VIEW_ID = 'flora.generations';
+
+export async function refresh(deps: Pick<Deps, 'store'>): Promise<void> {
+  await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => deps.store.refresh());
+}
+
+export async function loadMore(deps: Pick<Deps, 'store'>, node: unknown): Promise<void> {
+  const n = node as FloraNode | undefined;
+  if (n?.kind !== 'loadMore') return;
+  if (n.parent.kind === 'workspace') await deps.store.loadMoreProjects(n.parent.workspaceId);
+  else await deps.store.loadMoreGenerations(n.parent.projectId);
+}
+
+/** Loads every page of a project (bounded by LOAD_ALL_MAX_PAGES), with a cancellable progress notification. */
+export async function loadAll(deps: Pick<Deps, 'store'>, node: unknown): Promise<void> {
+  const n = node as FloraNode | undefined;
+  const projectId =
+    n?.kind === 'project'
+      ? n.projectId
+      : n?.kind === 'loadMore' && n.parent.kind === 'project'
+        ? n.parent.projectId
+        : undefined;
+  if (!projectId) return;
+  const name = deps.store.project(projectId)?.name ?? projectId;
+  await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Loading all generations of ${name}`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        await deps.store.loadAllGenerations(projectId, {
+          maxPages: LOAD_ALL_MAX_PAGES,
+          signal: ac.signal,
+          onPage: (loaded, estimate) =>
+            progress.report({ message: estimate ? `${loaded} of about ${estimate}` : `${loaded} loaded` }),
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+export async function refreshItem(deps: Pick<Deps, 'store'>, node: unknown): Promise<void> {
+  const n = node as FloraNode | undefined;
+  switch (n?.kind) {
+    case 'generation':
+      await deps.store.refreshGeneration(n.generationId).catch(() => undefined);
+      return;
+    case 'project':
+      await deps.store.refreshGenerations(n.projectId);
+      return;
+    case 'workspace':
+      await deps.store.refreshProjects(n.workspaceId);
+      return;
+    default:
+      await deps.store.refresh();
+  }
+}

@@ -1,0 +1,27 @@
+/** Every `flora.*` command, registered in one place; each handler is one call into an action. */
+import * as vscode from 'vscode';
+import { clearApiKey, setApiKey } from './actions/auth';
+import { applyFilter, pickFilter } from './actions/filter';
+import { copyId, copyUrl, openInBrowser, openOutput, showRunDetails } from './actions/outputs';
+import { loadAll, loadMore, refresh, refreshItem } from './actions/paging';
+import type { Deps } from './deps';
+
+export function registerCommands(deps: Deps): vscode.Disposable[] {
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    'flora.refresh': () => refresh(deps),
+    'flora.setApiKey': (key) => setApiKey(deps, key),
+    'flora.clearApiKey': () => clearApiKey(deps),
+    'flora.showLogs': () => deps.channel.show(true),
+    'flora.filter': (filter) => pickFilter(deps, filter),
+    'flora.clearFilter': () => applyFilter(deps, {}),
+    'flora.loadMore': (node) => loadMore(deps, node),
+    'flora.loadAll': (node) => loadAll(deps, node),
+    'flora.refreshItem': (node) => refreshItem(deps, node),
+    'flora.openOutput': (node) => openOutput(deps, node),
+    'flora.openInBrowser': (node) => openInBrowser(deps, node),
+    'flora.copyUrl': (node) => copyUrl(deps, node),
+    'flora.copyId': (node) => copyId(node),
+    'flora.showRunDetails': (node) => showRunDetails(deps, node),
+  };
+  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

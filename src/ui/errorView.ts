@@ -1,0 +1,66 @@
+/** The one place that turns an error into words and a way forward for the user. */
+import type { FloraError } from '../api/errors';
+import { duration } from '../model/format';
+
+export interface UserFacingError {
+  /** Short, for a tree row or the start of a notification. */
+  title: string;
+  /** What happened in FLORA's words, plus the request id to quote to support. */
+  detail: string;
+  action: { command: string; title: string; arguments?: unknown[] };
+}
+
+export function userFacingError(error: FloraError): UserFacingError {
+  const ref = [error.code, error.status ? `HTTP ${error.status}` : undefined, error.requestId]
+    .filter(Boolean)
+    .join(' · ');
+  const detail = ref ? `${error.message} (${ref})` : error.message;
+  const retry = { command: 'flora.refresh', title: 'Retry' };
+  switch (error.kind) {
+    case 'authentication':
+      return error.code === 'no_api_key'
+        ? {
+            title: 'No FLORA API key is set',
+            detail,
+            action: { command: 'flora.setApiKey', title: 'Set API Key' },
+          }
+        : {
+            title: 'FLORA rejected the API key — set a new one',
+            detail,
+            action: { command: 'flora.setApiKey', title: 'Set API Key' },
+          };
+    case 'permission':
+      return {
+        title: 'This API key has no access — use a key of this workspace',
+        detail,
+        action: { command: 'flora.setApiKey', title: 'Set API Key' },
+      };
+    case 'rate_limit':
+      return {
+        title: error.retryAfterMs
+          ? `FLORA is rate limiting; try again in ${duration(error.retryAfterMs)}`
+          : 'FLORA is rate limiting; try again shortly',
+        detail,
+        action: retry,
+      };
+    case 'connection':
+    case 'timeout':
+      return { title: 'FLORA is unreachable — check your connection', detail, action: retry };
+    case 'server':
+      return { title: 'FLORA had a server error — retry', detail, action: retry };
+    case 'configuration':
+      return {
+        title: 'The FLORA settings are not usable',
+        detail,
+        action: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['flora.'] },
+      };
+    case 'not_found':
+      return { title: 'Not found in FLORA', detail, action: retry };
+    default:
+      return {
+        title: "FLORA's answer was not understood — see the logs",
+        detail,
+        action: { command: 'flora.showLogs', title: 'Show Logs' },
+      };
+  }
+}

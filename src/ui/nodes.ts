@@ -1,0 +1,74 @@
+/**
+ * Tree nodes: one class per kind, each with a stable id built from FLORA ids (never labels), so
+ * expansion and selection survive refreshes. Nodes hold ids only; data is read from the store.
+ */
+export type MessageKind = 'error' | 'stale' | 'empty' | 'info';
+
+export class WorkspaceNode {
+  readonly kind = 'workspace';
+  constructor(readonly workspaceId: string) {}
+  get id(): string {
+    return `ws:${this.workspaceId}`;
+  }
+}
+
+export class ProjectNode {
+  readonly kind = 'project';
+  constructor(
+    readonly projectId: string,
+    readonly workspaceId: string,
+  ) {}
+  get id(): string {
+    return `prj:${this.projectId}`;
+  }
+}
+
+export class GenerationNode {
+  readonly kind = 'generation';
+  constructor(
+    readonly generationId: string,
+    readonly projectId: string,
+    readonly workspaceId: string,
+  ) {}
+  get id(): string {
+    return `gen:${this.generationId}`;
+  }
+}
+
+export class OutputNode {
+  readonly kind = 'output';
+  constructor(
+    readonly generationId: string,
+    readonly outputId: string,
+    readonly parent: GenerationNode,
+  ) {}
+  get id(): string {
+    return `out:${this.generationId}:${this.outputId}`;
+  }
+}
+
+/** "Load more…" under a workspace (projects) or a project (generations). */
+export class LoadMoreNode {
+  readonly kind = 'loadMore';
+  constructor(readonly parent: WorkspaceNode | ProjectNode) {}
+  get id(): string {
+    return `more:${this.parent.id}`;
+  }
+}
+
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(
+    readonly parent: WorkspaceNode | ProjectNode | undefined,
+    readonly messageKind: MessageKind,
+    readonly label: string,
+    readonly detail: string,
+    readonly action?: { command: string; title: string; arguments?: unknown[] },
+  ) {}
+  get id(): string {
+    return `msg:${this.parent?.id ?? 'root'}:${this.messageKind}`;
+  }
+}
+
+export type FloraNode =
+  WorkspaceNode | ProjectNode | GenerationNode | OutputNode | LoadMoreNode | MessageNode;

@@ -1,0 +1,454 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { FloraClient, type FloraClientOptions } from '../../src/api/client';
+import {
+  AuthenticationError,
+  BadRequestError,
+  CancelledError,
+  ConfigurationError,
+  ConnectionError,
+  FloraError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from '../../src/api/errors';
+import type { Generation } from '../../src/api/types';
+import { FakeFlora } from '../fake-flora';
+import { MemoryLogger, RecordingClock } from './helpers';
+
+let fake: FakeFlora;
+const clients: FloraClient[] = [];
+
+function client(
+  overrides: Partial<FloraClientOptions> = {},
+): FloraClient & { log: MemoryLogger; clock: RecordingClock } {
+  const log = new MemoryLogger();
+  const clock = new RecordingClock();
+  const c = new FloraClient({
+    baseUrl: fake.baseUrl,
+    apiKey: () => fake.apiKey,
+    logger: log,
+    clock,
+    random: () => 0.5,
+    ...overrides,
+  });
+  clients.push(c);
+  return Object.assign(c, { log, clock });
+}
+
+async function all(pages: AsyncIterable<{ items: Generation[] }>): Promise<Generation[]> {
+  const out: Generation[] = [];
+  for await (const p of pages) out.push(...p.items);
+  return out;
+}
+
+async function rejects<E extends FloraError>(
+  p: Promise<unknown>,
+  cls: new (...args: never[]) => E,
+): Promise<E> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
+    return err;
+  }
+  assert.fail(`expected ${cls.name}, but the call succeeded`);
+}
+
+before(async () => {
+  fake = await FakeFlora.start();
+});
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await fake.close();
+});
+beforeEach(() => {
+  // Every test starts from the same dataset, clock, format and no faults.
+  fake.reset();
+});
+
+describe('reading the history', () => {
+  it('lists the workspaces the key can see, by name', async () => {
+    const ws = await client().listWorkspaces();
+    assert.deepEqual(
+      ws.map((w) => [w.id, w.name]),
+      fake.workspaces().map((w) => [w.workspace_id, w.name]),
+    );
+  });
+
+  for (const lastCursor of ['null', 'omit', 'empty'] as const) {
+    it(`walks every page exactly once, newest first (last page cursor: ${lastCursor})`, async () => {
+      fake.setOptions({ lastCursor });
+      const expected = fake.generations().map((g) => g.generation_id);
+      const got = await all(client().generationPages({ limit: 7 }));
+      assert.deepEqual(
+        got.map((g) => g.id),
+        expected,
+      );
+      assert.equal(fake.requestCount('GET /generations'), Math.ceil(expected.length / 7));
+    });
+  }
+
+  it('filters on the server by workspace, project and status', async () => {
+    const c = client();
+    const ws = fake.workspaces()[1].workspace_id;
+    const prj = fake.projects(ws)[0].project_id;
+    for (const filter of [
+      { workspaceId: ws },
+      { projectId: prj },
+      { status: 'running' as const },
+      { status: 'failed' as const, workspaceId: ws },
+    ]) {
+      const got = await all(c.generationPages({ ...filter, limit: 5 }));
+      const expected = fake.generations({
+        workspace_id: filter.workspaceId,
+        project_id: 'projectId' in filter ? filter.projectId : undefined,
+        status: filter.status,
+      });
+      assert.ok(expected.length > 0, `the dataset has items for ${JSON.stringify(filter)}`);
+      assert.deepEqual(
+        got.map((g) => g.id),
+        expected.map((g) => g.generation_id),
+      );
+    }
+    const q = fake.requests().map((r) => r.query);
+    assert.ok(q.some((x) => x.project_id === prj));
+    assert.ok(q.some((x) => x.status === 'running'));
+  });
+
+  it('lists projects of a workspace page by page and finds them by name', async () => {
+    const c = client();
+    const ws = fake.workspaces()[0].workspace_id;
+    const names: string[] = [];
+    for await (const p of c.projectPages({ workspaceId: ws, limit: 2 }))
+      names.push(...p.items.map((x) => x.name));
+    assert.deepEqual(
+      names,
+      fake.projects(ws).map((p) => p.name),
+    );
+    const target = fake.projects(ws)[1];
+    const found = await c.listProjects({ workspaceId: ws, query: target.name.slice(1, 5).toUpperCase() });
+    assert.ok(found.items.some((p) => p.id === target.project_id));
+    assert.equal((await c.getProject(target.project_id)).name, target.name);
+  });
+
+  it('maps model ids to names, including ids FLORA no longer lists', async () => {
+    const models = await client().listModels();
+    assert.deepEqual(
+      models.map((m) => m.id),
+      fake.models().map((m) => m.model_id),
+    );
+    const page = await all(client().generationPages({ limit: 100 }));
+    assert.ok(
+      page.some((g) => g.modelId === undefined),
+      'some generations have no model',
+    );
+  });
+
+  it('follows a running generation to completion through the run detail', async () => {
+    const c = client();
+    const running = fake.generations({ status: 'running' })[0];
+    const before = await c.getRun(running.run_id);
+    assert.equal(before.status, 'running');
+    assert.equal(before.outputs.length, 0);
+    fake.advance(24 * 3600_000);
+    const afterRun = await c.getRun(running.run_id, { pollUrl: running.poll_url ?? undefined });
+    assert.ok(afterRun.status === 'completed' || afterRun.status === 'failed');
+    if (afterRun.status === 'completed') assert.ok(afterRun.outputs.length > 0);
+    else assert.ok(afterRun.errorMessage);
+    assert.equal(afterRun.progress, afterRun.status === 'completed' ? 100 : afterRun.progress);
+  });
+
+  it('reads times in seconds or milliseconds and progress on 0–1 or 0–100 alike', async () => {
+    const c = client();
+    const ms = await all(c.generationPages({ limit: 100 }));
+    fake.setOptions({ timeUnit: 's', progressScale: 1 });
+    const s = await all(c.generationPages({ limit: 100 }));
+    assert.equal(s.length, ms.length);
+    for (let i = 0; i < ms.length; i++) {
+      assert.ok(Math.abs(s[i].createdAt - ms[i].createdAt) < 1000, 'same instant within a second');
+      // A failed run's progress is not shown, and 1 on 0–1 cannot be told from 1 %: compared elsewhere only.
+      if (ms[i].status === 'failed') continue;
+      assert.ok(
+        Math.abs(s[i].progress - ms[i].progress) <= 1,
+        `progress ${s[i].progress} vs ${ms[i].progress}`,
+      );
+    }
+    assert.ok(ms.some((g) => g.status === 'running' && g.progress > 1 && g.progress < 100));
+  });
+});
+
+describe('errors', () => {
+  const cases: Array<[number, string, new (...args: never[]) => FloraError]> = [
+    [400, 'input_validation_error', BadRequestError],
+    [401, 'unauthorized', AuthenticationError],
+    [401, 'invalid_api_key', AuthenticationError],
+    [402, 'insufficient_credits', BadRequestError],
+    [403, 'forbidden', PermissionError],
+    [403, 'paid_plan_required', PermissionError],
+    [404, 'not_found', NotFoundError],
+    [409, 'idempotency_duplicate', BadRequestError],
+    [422, 'idempotency_conflict', BadRequestError],
+    [429, 'rate_limited', RateLimitError],
+    [500, 'unknown_error', ServerError],
+    [500, 'internal_error', ServerError],
+    [503, 'service_unavailable', ServerError],
+  ];
+  for (const [status, code, cls] of cases) {
+    it(`${status} ${code} becomes ${cls.name} with FLORA's code, message and request id`, async () => {
+      fake.inject('GET /generations', {
+        kind: 'status',
+        status,
+        code,
+        message: `message for ${code}`,
+        fields: status === 400 ? [{ field: 'limit', message: 'too big' }] : undefined,
+      });
+      const err = await rejects(client({ maxRetries: 0 }).listGenerations(), cls);
+      assert.equal(err.status, status);
+      assert.equal(err.code, code);
+      assert.equal(err.message, `message for ${code}`);
+      assert.match(err.requestId ?? '', /^req_/);
+      if (status === 400) assert.deepEqual(err.fields, [{ field: 'limit', message: 'too big' }]);
+    });
+  }
+
+  it('a wrong key is rejected as invalid_api_key; no key sends no request', async () => {
+    const wrong = await rejects(
+      client({ apiKey: () => 'sk_live_wrong' }).listWorkspaces(),
+      AuthenticationError,
+    );
+    assert.equal(wrong.code, 'invalid_api_key');
+    fake.resetCounts();
+    const none = await rejects(client({ apiKey: () => undefined }).listWorkspaces(), AuthenticationError);
+    assert.equal(none.code, 'no_api_key');
+    assert.equal(fake.requestCount(), 0);
+  });
+
+  it('a proxy error page (HTML 502) is a server error', async () => {
+    fake.inject('GET /workspaces', { kind: 'html' });
+    const err = await rejects(client({ maxRetries: 0 }).listWorkspaces(), ServerError);
+    assert.equal(err.status, 502);
+  });
+
+  it('a body that is not JSON, or a page without its list, is an invalid response', async () => {
+    fake.inject('GET /generations', { kind: 'malformed-json' });
+    await rejects(client().listGenerations(), InvalidResponseError);
+    fake.inject('GET /generations', { kind: 'missing-list' });
+    await rejects(client().listGenerations(), InvalidResponseError);
+  });
+});
+
+describe('tolerant reading', () => {
+  it('skips and reports one malformed item, keeping the rest of its page', async () => {
+    const c = client();
+    const good = await c.listGenerations({ limit: 10 });
+    fake.inject('GET /generations', { kind: 'invalid-item' });
+    const page = await c.listGenerations({ limit: 10 });
+    assert.equal(page.items.length, good.items.length - 1);
+    assert.equal(page.skipped.length, 1);
+    assert.ok(c.log.lines.some((l) => l.startsWith('warn Skipped generations item')));
+  });
+
+  it('keeps an item with an unknown status or output type as "unknown"', async () => {
+    fake.inject('GET /generations', { kind: 'unknown-enum' });
+    const page = await client().listGenerations({ limit: 20 });
+    const odd = page.items.find((g) => g.rawStatus === 'queued');
+    assert.ok(odd, 'the item with the new status is kept');
+    assert.equal(odd.status, 'unknown');
+    const out = page.items.flatMap((g) => g.outputs).find((o) => o.rawType === 'modelUrl');
+    assert.ok(out, 'the output with the new type is kept');
+    assert.equal(out.kind, 'unknown');
+  });
+
+  it('stops on a cursor that repeats instead of looping, without duplicates', async () => {
+    fake.inject('GET /generations', { kind: 'repeat-cursor' }, { times: Infinity });
+    const c = client();
+    const got = await all(c.generationPages({ limit: 5 }));
+    assert.ok(fake.requestCount('GET /generations') <= 3, 'the walk stops');
+    assert.equal(new Set(got.map((g) => g.id)).size, got.length);
+    assert.ok(c.log.lines.some((l) => l.includes('cursor it had already returned')));
+  });
+});
+
+describe('retries, timeouts and cancellation', () => {
+  it('retries 5xx with jittered exponential backoff, then succeeds', async () => {
+    fake.inject(
+      'GET /workspaces',
+      { kind: 'status', status: 503, code: 'service_unavailable' },
+      { times: 2 },
+    );
+    const c = client();
+    const ws = await c.listWorkspaces();
+    assert.equal(ws.length, fake.workspaces().length);
+    assert.equal(fake.requestCount('GET /workspaces'), 3);
+    // random() = 0.5 → 12.5 % jitter off 500 ms and 1000 ms.
+    assert.deepEqual(c.clock.sleeps, [437.5, 875]);
+  });
+
+  it('honours Retry-After in seconds and as an HTTP date', async () => {
+    const c = client();
+    fake.inject('GET /workspaces', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '7' });
+    await c.listWorkspaces();
+    const date = new Date(c.clock.now() + 12_000).toUTCString();
+    fake.inject('GET /workspaces', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: date });
+    await c.listWorkspaces();
+    assert.equal(c.clock.sleeps[0], 7000);
+    assert.ok(c.clock.sleeps[1] > 10_000 && c.clock.sleeps[1] <= 12_000, `slept ${c.clock.sleeps[1]}`);
+  });
+
+  it('gives up after a bounded number of tries and reports when to come back', async () => {
+    fake.inject(
+      'GET /workspaces',
+      { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '3' },
+      { times: Infinity },
+    );
+    const c = client({ maxRetries: 2 });
+    const err = await rejects(c.listWorkspaces(), RateLimitError);
+    assert.equal(err.retryAfterMs, 3000);
+    assert.equal(fake.requestCount('GET /workspaces'), 3);
+  });
+
+  it('does not sleep through a long Retry-After inside a call: it hands the wait to the caller', async () => {
+    fake.inject('GET /workspaces', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '600' });
+    const c = client();
+    const err = await rejects(c.listWorkspaces(), RateLimitError);
+    assert.equal(err.retryAfterMs, 600_000);
+    assert.equal(fake.requestCount('GET /workspaces'), 1);
+    assert.deepEqual(c.clock.sleeps, []);
+  });
+
+  it('does not retry what retrying cannot fix (400, 401, 403, 404)', async () => {
+    for (const [status, code] of [
+      [400, 'input_validation_error'],
+      [401, 'unauthorized'],
+      [403, 'forbidden'],
+      [404, 'not_found'],
+    ] as const) {
+      fake.resetCounts();
+      fake.inject('GET /workspaces', { kind: 'status', status, code }, { times: Infinity });
+      await assert.rejects(client().listWorkspaces());
+      assert.equal(fake.requestCount('GET /workspaces'), 1, `${status} is tried once`);
+      fake.clearFaults();
+    }
+  });
+
+  it('retries a reset connection and reports a ConnectionError when it persists', async () => {
+    fake.inject('GET /workspaces', { kind: 'reset' });
+    assert.equal((await client().listWorkspaces()).length, fake.workspaces().length);
+    fake.inject('GET /workspaces', { kind: 'reset' }, { times: Infinity });
+    await rejects(client({ maxRetries: 1 }).listWorkspaces(), ConnectionError);
+  });
+
+  it('reports a ConnectionError when nothing listens at the base URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const err = await rejects(
+      client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 1 }).listWorkspaces(),
+      ConnectionError,
+    );
+    assert.match(err.message, /Could not reach FLORA/);
+  });
+
+  it('times out a request that hangs', async () => {
+    fake.inject('GET /workspaces', { kind: 'hang' });
+    await rejects(client({ timeoutMs: 300, maxRetries: 0 }).listWorkspaces(), TimeoutError);
+  });
+
+  it('cancels through an AbortSignal, also during a retry wait', async () => {
+    fake.inject('GET /workspaces', { kind: 'hang' });
+    const ac = new AbortController();
+    const pending = client({ timeoutMs: 60_000 }).listWorkspaces({ signal: ac.signal });
+    await waitFor(() => fake.requestCount('GET /workspaces') === 1);
+    ac.abort();
+    await rejects(pending, CancelledError);
+  });
+});
+
+describe('security', () => {
+  it('refuses plain http to anything but loopback', () => {
+    assert.throws(
+      () => new FloraClient({ baseUrl: 'http://flora.example/api/v1', apiKey: () => 'k' }),
+      ConfigurationError,
+    );
+    assert.throws(
+      () => new FloraClient({ baseUrl: 'ftp://127.0.0.1/api', apiKey: () => 'k' }),
+      ConfigurationError,
+    );
+    for (const ok of [
+      'https://app.flora.ai/api/v1',
+      'http://127.0.0.1:9/api/v1',
+      'http://localhost:9/x',
+      'http://[::1]:9/x',
+    ]) {
+      const c = new FloraClient({ baseUrl: ok, apiKey: () => 'k' });
+      clients.push(c);
+    }
+  });
+
+  it('never sends the key to a poll_url on another origin', async () => {
+    let foreignHits = 0;
+    const foreign: Server = createServer((_req, res) => {
+      foreignHits++;
+      res.end('{}');
+    });
+    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r));
+    try {
+      const port = (foreign.address() as AddressInfo).port;
+      const g = fake.generations({ status: 'completed' })[0];
+      const c = client();
+      const run = await c.getRun(g.run_id, { pollUrl: `http://127.0.0.1:${port}/api/v1/runs/${g.run_id}` });
+      assert.equal(run.runId, g.run_id);
+      assert.equal(foreignHits, 0);
+      assert.equal(fake.requestCount('GET /runs/:id'), 1);
+      assert.ok(c.log.lines.some((l) => l.includes('Ignored a poll_url')));
+    } finally {
+      await new Promise<void>((r) => foreign.close(() => r()));
+    }
+  });
+
+  it('keeps the key out of every error message and log line', async () => {
+    const key = fake.apiKey;
+    const c = client();
+    const errors: unknown[] = [];
+    const faults = [
+      { kind: 'status', status: 401, code: 'invalid_api_key', message: `Key ${key} was revoked` },
+      { kind: 'status', status: 500, code: 'unknown_error', message: `Authorization: Bearer ${key}` },
+      { kind: 'malformed-json' },
+      { kind: 'reset' },
+      { kind: 'invalid-item' },
+    ] as const;
+    for (const fault of faults) {
+      fake.inject('GET /generations', fault, { times: Infinity });
+      try {
+        await c.listGenerations();
+      } catch (err) {
+        errors.push(err);
+      }
+      fake.clearFaults();
+    }
+    assert.ok(errors.length >= 4);
+    const text = [
+      ...c.log.lines,
+      ...errors.map((e) => `${String(e)} ${JSON.stringify(e)} ${(e as Error).stack ?? ''}`),
+    ].join('\n');
+    assert.ok(c.log.lines.length > 0);
+    assert.equal(text.includes(key), false, 'the key leaked into an error or a log line');
+    // And the key was really sent, as a Bearer header, to the configured origin.
+    assert.ok(fake.requests().every((r) => r.authorization === 'valid'));
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

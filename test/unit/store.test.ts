@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { FloraClient } from '../../src/api/client';
+import { Store, type StoreChange } from '../../src/model/store';
+import { FakeFlora } from '../fake-flora';
+import { MemoryLogger, RecordingClock } from './helpers';
+
+let fake: FakeFlora;
+let client: FloraClient;
+let pageSize = 5;
+
+before(async () => {
+  fake = await FakeFlora.start();
+  client = new FloraClient({
+    baseUrl: fake.baseUrl,
+    apiKey: () => fake.apiKey,
+    clock: new RecordingClock(),
+    maxRetries: 0,
+  });
+});
+after(async () => {
+  await client.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  pageSize = 5;
+});
+
+function newStore(): Store & { events: StoreChange[] } {
+  const store = new Store(client, { pageSize: () => pageSize, logger: new MemoryLogger() });
+  const events: StoreChange[] = [];
+  store.onDidChange((e) => events.push(e));
+  return Object.assign(store, { events });
+}
+
+/** The biggest project of the dataset, so it has several pages. */
+function bigProject(): string {
+  const counts = new Map<string, number>();
+  for (const g of fake.generations()) counts.set(g.project_id, (counts.get(g.project_id) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+describe('Store', () => {
+  it('loads workspaces once, merging concurrent asks into one request', async () => {
+    const store = newStore();
+    await Promise.all([store.ensureWorkspaces(), store.ensureWorkspaces(), store.ensureWorkspaces()]);
+    assert.equal(fake.requestCount('GET /workspaces'), 1);
+    assert.deepEqual(
+      store.visibleWorkspaces().map((w) => w.name),
+      fake.workspaces().map((w) => w.name),
+    );
+  });
+
+  it('pages a project with "load more" and keeps every loaded page across a refresh', async () => {
+    pageSize = 3;
+    const store = newStore();
+    const prj = bigProject();
+    const all = fake.generations({ project_id: prj }).map((g) => g.generation_id);
+    assert.ok(all.length > 2 * pageSize, 'the project has more than two pages');
+    await store.ensureGenerations(prj);
+    await store.loadMoreGenerations(prj);
+    assert.deepEqual(store.generationList(prj).ids, all.slice(0, 2 * pageSize));
+    assert.ok(store.generationList(prj).nextCursor);
+
+    const added = fake.addGeneration({ project_id: prj, status: 'running' });
+    fake.resetCounts();
+    await store.refresh();
+    const ids = store.generationList(prj).ids;
+    assert.equal(fake.requestCount('GET /generations'), 2, 'two pages were loaded, two are re-read');
+    assert.equal(ids[0], added.generation_id, 'the new generation is at the top');
+    assert.equal(store.generationList(prj).pagesLoaded, 2);
+    assert.ok(ids.length >= 2 * pageSize);
+  });
+
+  it('keeps the last good data when a refresh fails, marks it stale, and recovers', async () => {
+    const store = newStore();
+    const prj = bigProject();
+    await store.ensureWorkspaces();
+    await store.ensureGenerations(prj);
+    const before = [...store.generationList(prj).ids];
+    fake.inject(
+      'GET /generations',
+      { kind: 'status', status: 503, code: 'service_unavailable' },
+      { times: Infinity },
+    );
+    await store.refresh();
+    const list = store.generationList(prj);
+    assert.deepEqual(list.ids, before);
+    assert.equal(list.stale, true);
+    assert.equal(list.error?.kind, 'server');
+    assert.equal(store.connection.state, 'error');
+    fake.clearFaults();
+    await store.refresh();
+    assert.equal(store.generationList(prj).stale, false);
+    assert.equal(store.generationList(prj).error, undefined);
+    assert.equal(store.connection.state, 'ok');
+  });
+
+  it('reports a rejected key as unauthorized and stops the refresh there', async () => {
+    const store = newStore();
+    await store.ensureWorkspaces();
+    await store.ensureGenerations(bigProject());
+    fake.inject('GET /workspaces', { kind: 'status', status: 401, code: 'invalid_api_key' });
+    fake.resetCounts();
+    await store.refresh();
+    assert.equal(store.connection.state, 'unauthorized');
+    assert.equal(fake.requestCount('GET /generations'), 0, 'no more requests with a rejected key');
+  });
+
+  it('filters generations by status on the server and reloads lists under the new filter', async () => {
+    const store = newStore();
+    const prj = bigProject();
+    await store.ensureGenerations(prj);
+    store.setFilter({ status: 'failed' });
+    assert.equal(store.generationList(prj).loaded, false, 'lists of the old filter are dropped');
+    await store.ensureGenerations(prj);
+    const failed = fake.generations({ project_id: prj, status: 'failed' }).map((g) => g.generation_id);
+    assert.deepEqual(store.generationList(prj).ids, failed.slice(0, pageSize));
+    assert.ok(fake.requests().some((r) => r.query.status === 'failed' && r.query.project_id === prj));
+    assert.ok(store.events.some((e) => e.kind === 'filter'));
+  });
+
+  it('shows only the filtered project, fetching its name when its workspace was never listed', async () => {
+    const store = newStore();
+    const prj = fake.projects()[2];
+    store.setFilter({ workspaceId: prj.workspace_id, projectId: prj.project_id });
+    await store.ensureWorkspaces();
+    await store.ensureProjects(prj.workspace_id);
+    assert.deepEqual(
+      store.visibleWorkspaces().map((w) => w.id),
+      [prj.workspace_id],
+    );
+    assert.deepEqual(
+      store.visibleProjects(prj.workspace_id).map((p) => p.name),
+      [prj.name],
+    );
+    assert.equal(fake.requestCount('GET /projects'), 0, 'no project list was needed');
+  });
+
+  it('merges polled generations in place and inserts new ones into loaded lists', async () => {
+    const store = newStore();
+    const prj = bigProject();
+    await store.ensureGenerations(prj);
+    const first = store.generations(prj)[0];
+    store.events.length = 0;
+    store.applyGenerations([{ ...first, status: 'failed', errorMessage: 'boom' }]);
+    assert.deepEqual(store.events, [{ kind: 'generation', id: first.id }]);
+    assert.equal(store.generation(first.id)?.status, 'failed');
+    store.events.length = 0;
+    store.applyGenerations([{ ...first, id: 'run_new', runId: 'run_new', createdAt: first.createdAt + 1 }]);
+    assert.equal(store.generationList(prj).ids[0], 'run_new');
+    assert.deepEqual(store.events, [{ kind: 'project', id: prj }]);
+    store.events.length = 0;
+    store.applyGenerations([store.generation('run_new')!]);
+    assert.deepEqual(store.events, [], 'an unchanged generation fires nothing');
+  });
+
+  it('loads all pages of a project up to a bound, and stops when cancelled', async () => {
+    const store = newStore();
+    const prj = bigProject();
+    const total = fake.generations({ project_id: prj }).length;
+    pageSize = 2;
+    const seen: number[] = [];
+    await store.loadAllGenerations(prj, { maxPages: 3, onPage: (n) => seen.push(n) });
+    assert.deepEqual(seen, [2, 4, 6]);
+    await store.loadAllGenerations(prj, { maxPages: 1000 });
+    assert.equal(store.generationList(prj).ids.length, total);
+    assert.equal(store.generationList(prj).nextCursor, undefined);
+    const other = newStore();
+    const ac = new AbortController();
+    await other.loadAllGenerations(prj, {
+      maxPages: 1000,
+      signal: ac.signal,
+      onPage: () => ac.abort(),
+    });
+    assert.equal(other.generationList(prj).ids.length, 2);
+  });
+
+  it('forgets everything on clear (sign-out) and ignores answers that arrive after it', async () => {
+    const store = newStore();
+    fake.inject('GET /workspaces', { kind: 'delay', ms: 200 });
+    const loading = store.ensureWorkspaces();
+    store.clear();
+    await loading;
+    assert.equal(store.workspaceList().loaded, false);
+    assert.deepEqual(store.visibleWorkspaces(), []);
+  });
+});
