@@ -26,7 +26,7 @@ const clients: FloraClient[] = [];
 
 function client(
   overrides: Partial<FloraClientOptions> = {},
-): FloraClient & { log: MemoryLogger; clock: RecordingClock } {
+): FloraClient & { log: MemoryLogger; recorder: RecordingClock } {
   const log = new MemoryLogger();
   const clock = new RecordingClock();
   const c = new FloraClient({
@@ -38,7 +38,7 @@ function client(
     ...overrides,
   });
   clients.push(c);
-  return Object.assign(c, { log, clock });
+  return Object.assign(c, { log, recorder: clock });
 }
 
 async function all(pages: AsyncIterable<{ items: Generation[] }>): Promise<Generation[]> {
@@ -287,18 +287,21 @@ describe('retries, timeouts and cancellation', () => {
     assert.equal(ws.length, fake.workspaces().length);
     assert.equal(fake.requestCount('GET /workspaces'), 3);
     // random() = 0.5 → 12.5 % jitter off 500 ms and 1000 ms.
-    assert.deepEqual(c.clock.sleeps, [437.5, 875]);
+    assert.deepEqual(c.recorder.sleeps, [437.5, 875]);
   });
 
   it('honours Retry-After in seconds and as an HTTP date', async () => {
     const c = client();
     fake.inject('GET /workspaces', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '7' });
     await c.listWorkspaces();
-    const date = new Date(c.clock.now() + 12_000).toUTCString();
+    const date = new Date(c.recorder.now() + 12_000).toUTCString();
     fake.inject('GET /workspaces', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: date });
     await c.listWorkspaces();
-    assert.equal(c.clock.sleeps[0], 7000);
-    assert.ok(c.clock.sleeps[1] > 10_000 && c.clock.sleeps[1] <= 12_000, `slept ${c.clock.sleeps[1]}`);
+    assert.equal(c.recorder.sleeps[0], 7000);
+    assert.ok(
+      c.recorder.sleeps[1] > 10_000 && c.recorder.sleeps[1] <= 12_000,
+      `slept ${c.recorder.sleeps[1]}`,
+    );
   });
 
   it('gives up after a bounded number of tries and reports when to come back', async () => {
@@ -319,7 +322,7 @@ describe('retries, timeouts and cancellation', () => {
     const err = await rejects(c.listWorkspaces(), RateLimitError);
     assert.equal(err.retryAfterMs, 600_000);
     assert.equal(fake.requestCount('GET /workspaces'), 1);
-    assert.deepEqual(c.clock.sleeps, []);
+    assert.deepEqual(c.recorder.sleeps, []);
   });
 
   it('does not retry what retrying cannot fix (400, 401, 403, 404)', async () => {

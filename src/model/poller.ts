@@ -1,0 +1,339 @@
+/**
+ * The polling engine: follows every pending and running generation at a constant request cost.
+ *
+ * - Active (something pending or running): each tick asks `GET /generations?status=running` and
+ *   `?status=pending` (limit 100; further pages only when a page is full), whatever the number of
+ *   jobs. Ids that leave both lists finished: each gets one `GET /runs/{id}` for its final state.
+ * - Idle: the newest page every idle interval, so work started elsewhere appears on its own.
+ * - Unfocused window: slower; focus: an immediate catch-up tick.
+ * - 429 → Retry-After or exponential backoff to 5 min; 5xx/network alike; 401/403 → stop until
+ *   `restart()` (the key changed). Never two ticks at once; at most two requests in flight.
+ * Time is injected (timers and clock), so tests drive it without waiting.
+ */
+import type { FloraApi } from '../api/client';
+import type { FloraError } from '../api/errors';
+import { silentLogger, type Logger } from '../api/logger';
+import { isActive, type Generation, type KnownStatus } from '../api/types';
+import { Emitter } from './events';
+import { asFloraError, describeError, type Store } from './store';
+
+export interface Timers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (cb, ms) => setTimeout(cb, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface PollerSettings {
+  enabled(): boolean;
+  /** While something is pending or running. */
+  activeIntervalMs(): number;
+  /** While nothing is: a light check for work started elsewhere. */
+  idleIntervalMs(): number;
+}
+
+export const MIN_ACTIVE_INTERVAL_MS = 2_000;
+export const UNFOCUSED_ACTIVE_INTERVAL_MS = 30_000;
+export const UNFOCUSED_IDLE_INTERVAL_MS = 300_000;
+export const MAX_BACKOFF_MS = 300_000;
+const STATUS_PAGE = 100;
+/** Bound on pages per status per tick, so a huge backlog cannot turn one tick into a crawl. */
+const MAX_STATUS_PAGES = 10;
+
+export interface RunningSummary {
+  pending: Generation[];
+  running: Generation[];
+}
+
+export type PollerState =
+  | { state: 'off' }
+  | { state: 'idle'; nextAt?: number }
+  | { state: 'active'; nextAt?: number }
+  | { state: 'backoff'; until: number; error: FloraError }
+  | { state: 'stopped'; error: FloraError };
+
+export interface PollerOptions {
+  api: Pick<FloraApi, 'listGenerations' | 'getRun'>;
+  store: Store;
+  settings: PollerSettings;
+  timers?: Timers;
+  logger?: Logger;
+  /** [0, 1): jitter source, injectable for deterministic tests. */
+  random?: () => number;
+  /** Page size of the idle check. */
+  idlePageSize?: () => number;
+}
+
+export class Poller {
+  private readonly runningChanged = new Emitter<RunningSummary>();
+  /** The pending and running generations after each tick that changed them. */
+  readonly onDidChangeRunning = this.runningChanged.event;
+  private readonly finished = new Emitter<Generation[]>();
+  /** Generations seen running or pending by this poller that have now completed or failed. */
+  readonly onDidFinish = this.finished.event;
+  private readonly stateChanged = new Emitter<PollerState>();
+  readonly onDidChangeState = this.stateChanged.event;
+
+  private readonly timers: Timers;
+  private readonly logger: Logger;
+  private readonly random: () => number;
+  private active = new Map<string, Generation>();
+  private summary: RunningSummary = { pending: [], running: [] };
+  private timer: unknown;
+  private ticking: Promise<void> | undefined;
+  private focused = true;
+  private failures = 0;
+  private current: PollerState = { state: 'off' };
+  private started = false;
+  private disposed = false;
+  private readonly storeSub: { dispose(): void };
+
+  constructor(private readonly options: PollerOptions) {
+    this.timers = options.timers ?? systemTimers;
+    this.logger = options.logger ?? silentLogger;
+    this.random = options.random ?? Math.random;
+    // A tree load that reveals pending or running work wakes an idle poller at once.
+    this.storeSub = options.store.onDidChange(() => {
+      if (this.current.state === 'idle' && this.storeHasActiveWork()) this.schedule(0);
+    });
+  }
+
+  get state(): PollerState {
+    return this.current;
+  }
+
+  get running(): RunningSummary {
+    return this.summary;
+  }
+
+  /** Starts (or restarts after a key change) with an immediate tick. */
+  start(): void {
+    this.started = true;
+    this.failures = 0;
+    this.schedule(0);
+  }
+
+  /** Same as start: the key or the base URL changed, so whatever stopped polling may be gone. */
+  restart(): void {
+    this.active.clear();
+    this.publish([]);
+    this.start();
+  }
+
+  stop(): void {
+    this.started = false;
+    this.cancelTimer();
+    this.setState({ state: 'off' });
+  }
+
+  setFocused(focused: boolean): void {
+    const was = this.focused;
+    this.focused = focused;
+    if (
+      !was &&
+      focused &&
+      this.started &&
+      this.current.state !== 'stopped' &&
+      this.current.state !== 'backoff'
+    ) {
+      this.schedule(0);
+    }
+  }
+
+  /** Settings changed: re-plan the next tick with the new interval. */
+  reschedule(): void {
+    if (!this.started) return;
+    if (!this.options.settings.enabled()) {
+      this.cancelTimer();
+      this.setState({ state: 'off' });
+      return;
+    }
+    if (this.current.state === 'off') this.schedule(0);
+    else if (this.current.state === 'active' || this.current.state === 'idle') this.schedule(this.interval());
+  }
+
+  /** Resolves when no tick is running (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.ticking) await this.ticking;
+  }
+
+  /** Runs a tick now unless one is running (tests and the "catch up" paths). */
+  tickNow(): Promise<void> {
+    this.cancelTimer();
+    return this.runTick();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelTimer();
+    this.storeSub.dispose();
+    this.runningChanged.dispose();
+    this.finished.dispose();
+    this.stateChanged.dispose();
+  }
+
+  // ------------------------------------------------------------ ticking
+
+  private schedule(ms: number): void {
+    if (this.disposed || !this.started) return;
+    if (!this.options.settings.enabled()) {
+      this.setState({ state: 'off' });
+      return;
+    }
+    this.cancelTimer();
+    const at = this.timers.now() + ms;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.runTick();
+    }, ms);
+    if (this.current.state === 'active' || this.current.state === 'idle') {
+      this.setState({ ...this.current, nextAt: at });
+    }
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private runTick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.tick().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.disposed || !this.options.settings.enabled()) return;
+    const wasActive = this.active.size > 0 || this.storeHasActiveWork();
+    try {
+      if (wasActive) await this.activeTick();
+      else await this.idleTick();
+      this.failures = 0;
+    } catch (err) {
+      this.onError(asFloraError(err));
+      return;
+    }
+    const nowActive = this.active.size > 0;
+    this.setState({ state: nowActive ? 'active' : 'idle' });
+    this.schedule(this.interval());
+  }
+
+  /** Two requests per tick (one per status) whatever the number of jobs; more only past 100 of a status. */
+  private async activeTick(): Promise<void> {
+    const [running, pending] = await Promise.all([
+      this.allWithStatus('running'),
+      this.allWithStatus('pending'),
+    ]);
+    const seen = new Map<string, Generation>();
+    for (const g of [...running, ...pending]) seen.set(g.id, g);
+    this.options.store.applyGenerations([...seen.values()]);
+    const gone = [...this.active.values()].filter((g) => !seen.has(g.id));
+    // Also follow items the tree showed as active that the poller had not seen yet.
+    for (const g of this.options.store.allGenerations()) {
+      if (isActive(g.status) && !seen.has(g.id) && !this.active.has(g.id)) gone.push(g);
+    }
+    this.active = seen;
+    this.publish([...seen.values()]);
+    if (gone.length) await this.settle(gone);
+  }
+
+  private async allWithStatus(status: KnownStatus): Promise<Generation[]> {
+    const out: Generation[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_STATUS_PAGES; page++) {
+      const p = await this.options.api.listGenerations({ status, limit: STATUS_PAGE, cursor });
+      out.push(...p.items);
+      if (!p.nextCursor || p.items.length + p.skipped.length < STATUS_PAGE) break;
+      cursor = p.nextCursor;
+    }
+    return out;
+  }
+
+  /** One `GET /runs/{id}` per finished generation, two at a time. */
+  private async settle(gone: Generation[]): Promise<void> {
+    const done: Generation[] = [];
+    const queue = [...gone];
+    const worker = async () => {
+      for (let g = queue.shift(); g; g = queue.shift()) {
+        try {
+          const run = await this.options.api.getRun(g.runId, { pollUrl: g.pollUrl });
+          this.options.store.applyRun(g.id, run);
+          const merged = this.options.store.generation(g.id) ?? { ...g, ...run };
+          if (!isActive(merged.status)) done.push(merged);
+        } catch (err) {
+          const e = asFloraError(err);
+          // A run that vanished (404) is not retried; other errors end the tick and back off.
+          if (e.kind !== 'not_found') throw e;
+          this.logger.warn(`Run ${g.runId} is no longer available: ${describeError(e)}`);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    if (done.length) this.finished.fire(done);
+  }
+
+  private async idleTick(): Promise<void> {
+    const limit = Math.min(100, Math.max(1, this.options.idlePageSize?.() ?? 20));
+    const page = await this.options.api.listGenerations({ limit });
+    this.options.store.applyGenerations(page.items);
+    const active = page.items.filter((g) => isActive(g.status));
+    if (active.length) {
+      // Work started elsewhere: follow it from the next (immediate) active tick.
+      for (const g of active) this.active.set(g.id, g);
+      this.publish([...this.active.values()]);
+    }
+  }
+
+  private interval(): number {
+    const active = this.active.size > 0;
+    const base = active
+      ? Math.max(MIN_ACTIVE_INTERVAL_MS, this.options.settings.activeIntervalMs())
+      : Math.max(MIN_ACTIVE_INTERVAL_MS, this.options.settings.idleIntervalMs());
+    if (this.focused) return base;
+    return Math.max(base, active ? UNFOCUSED_ACTIVE_INTERVAL_MS : UNFOCUSED_IDLE_INTERVAL_MS);
+  }
+
+  private onError(error: FloraError): void {
+    if (error.kind === 'authentication' || error.kind === 'permission') {
+      this.logger.warn(`Polling stopped until the API key changes: ${describeError(error)}`);
+      this.cancelTimer();
+      this.setState({ state: 'stopped', error });
+      return;
+    }
+    if (error.kind === 'cancelled') return;
+    this.failures++;
+    const exp = Math.min(MAX_BACKOFF_MS, this.interval() * 2 ** (this.failures - 1));
+    const jittered = exp * (0.75 + 0.25 * this.random());
+    const wait = Math.min(MAX_BACKOFF_MS, Math.max(error.retryAfterMs ?? 0, jittered));
+    this.logger.warn(`Polling failed (${describeError(error)}); next try in ${Math.round(wait / 1000)} s.`);
+    this.setState({ state: 'backoff', until: this.timers.now() + wait, error });
+    this.schedule(wait);
+  }
+
+  private publish(active: Generation[]): void {
+    const next: RunningSummary = {
+      pending: active.filter((g) => g.status === 'pending'),
+      running: active.filter((g) => g.status !== 'pending'),
+    };
+    const key = (s: RunningSummary) => JSON.stringify([s.pending, s.running]);
+    if (key(next) === key(this.summary)) return;
+    this.summary = next;
+    this.runningChanged.fire(next);
+  }
+
+  private storeHasActiveWork(): boolean {
+    return this.options.store.allGenerations().some((g) => isActive(g.status));
+  }
+
+  private setState(state: PollerState): void {
+    this.current = state;
+    this.stateChanged.fire(state);
+  }
+}

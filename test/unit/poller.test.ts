@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { FloraClient } from '../../src/api/client';
+import type { Generation } from '../../src/api/types';
+import {
+  MAX_BACKOFF_MS,
+  Poller,
+  UNFOCUSED_ACTIVE_INTERVAL_MS,
+  type PollerSettings,
+  type Timers,
+} from '../../src/model/poller';
+import { Store } from '../../src/model/store';
+import { FakeFlora } from '../fake-flora';
+import { RecordingClock } from './helpers';
+
+/** Timers that only move when the test says so; each fired tick is awaited to completion. */
+class ManualTimers implements Timers {
+  private t = 0;
+  private seq = 0;
+  private queue: Array<{ id: number; at: number; cb: () => void }> = [];
+  now(): number {
+    return this.t;
+  }
+  setTimeout(cb: () => void, ms: number): unknown {
+    const id = ++this.seq;
+    this.queue.push({ id, at: this.t + ms, cb });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.queue = this.queue.filter((q) => q.id !== handle);
+  }
+  /** Delay until the next timer, or undefined when none is set. */
+  nextDelay(): number | undefined {
+    if (!this.queue.length) return undefined;
+    return Math.min(...this.queue.map((q) => q.at)) - this.t;
+  }
+  /** Fires the next timer (moving the fake server's clock alike) and waits for the tick it starts. */
+  async runNext(poller: Poller, server: FakeFlora): Promise<number> {
+    const next = [...this.queue].sort((a, b) => a.at - b.at)[0];
+    assert.ok(next, 'a timer is set');
+    const delay = next.at - this.t;
+    this.queue = this.queue.filter((q) => q !== next);
+    this.t = next.at;
+    server.advance(delay);
+    next.cb();
+    await poller.whenIdle();
+    return delay;
+  }
+}
+
+let fake: FakeFlora;
+let client: FloraClient;
+
+before(async () => {
+  fake = await FakeFlora.start();
+  client = new FloraClient({
+    baseUrl: fake.baseUrl,
+    apiKey: () => fake.apiKey,
+    clock: new RecordingClock(),
+    maxRetries: 0,
+  });
+});
+after(async () => {
+  await client.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  // Let the dataset's own live items settle, so each test decides what runs.
+  fake.advance(24 * 3600_000);
+  fake.resetCounts();
+});
+
+const settings: PollerSettings = {
+  enabled: () => true,
+  activeIntervalMs: () => 3_000,
+  idleIntervalMs: () => 60_000,
+};
+
+function setup(overrides: Partial<PollerSettings> = {}) {
+  const timers = new ManualTimers();
+  const store = new Store(client, { pageSize: () => 20 });
+  const poller = new Poller({
+    api: client,
+    store,
+    settings: { ...settings, ...overrides },
+    timers,
+    random: () => 1,
+  });
+  const finished: Generation[][] = [];
+  poller.onDidFinish((g) => finished.push(g));
+  return { timers, store, poller, finished };
+}
+
+function generationRequests(): number {
+  return fake.requestCount('GET /generations');
+}
+
+describe('Poller', () => {
+  it('with nothing running, makes one light request per idle interval', async () => {
+    const { timers, poller } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'idle');
+    let elapsed = 0;
+    while (elapsed < 10 * 60_000) elapsed += await timers.runNext(poller, fake);
+    // 1 at start + one per minute for 10 minutes.
+    assert.equal(generationRequests(), 11);
+    assert.equal(fake.requestCount('GET /runs/:id'), 0);
+    poller.dispose();
+  });
+
+  for (const count of [1, 10, 200]) {
+    it(`follows ${count} running jobs with a constant number of requests per tick`, async () => {
+      const prj = fake.projects()[0].project_id;
+      fake.startGenerations(prj, count, { durationMs: 10 * 60_000 });
+      const { timers, poller } = setup();
+      poller.start();
+      await timers.runNext(poller, fake); // idle check finds the work
+      await timers.runNext(poller, fake); // first active tick
+      assert.equal(poller.running.running.length, count);
+      fake.resetCounts();
+      const ticks = 20;
+      for (let i = 0; i < ticks; i++) {
+        const delay = await timers.runNext(poller, fake);
+        assert.equal(delay, 3_000, 'active ticks follow the poll interval');
+      }
+      // One request per status, plus one per further 100 running; never one per job.
+      const perTick = 2 + Math.floor((count - 1) / 100);
+      assert.equal(generationRequests(), ticks * perTick);
+      assert.equal(fake.requestCount('GET /runs/:id'), 0);
+      poller.dispose();
+    });
+  }
+
+  it('fetches a finished job once and updates it within one tick', async () => {
+    const prj = fake.projects()[0].project_id;
+    const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000 });
+    const { timers, poller, store, finished } = setup();
+    await store.ensureGenerations(prj);
+    assert.equal(store.generation(job.generation_id)?.status, 'running');
+    poller.start();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.running.running.length, 1);
+    let guard = 0;
+    while (finished.length === 0 && guard++ < 10) await timers.runNext(poller, fake);
+    assert.ok(guard <= 5, 'finished within the tick after its end');
+    const done = store.generation(job.generation_id);
+    assert.equal(done?.status, 'completed');
+    assert.ok(done.outputs.length > 0, 'outputs arrived with the final run detail');
+    assert.equal(finished[0][0].id, job.generation_id);
+    assert.equal(fake.requestCount('GET /runs/:id'), 1);
+    assert.equal(poller.running.running.length, 0);
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'idle');
+    assert.equal(fake.requestCount('GET /runs/:id'), 1, 'no second fetch');
+    poller.dispose();
+  });
+
+  it('honours Retry-After on 429, and backs off exponentially without it, up to 5 minutes', async () => {
+    const { timers, poller } = setup();
+    fake.inject('GET /generations', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '90' });
+    poller.start();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'backoff');
+    assert.equal(timers.nextDelay(), 90_000);
+
+    fake.inject(
+      'GET /generations',
+      { kind: 'status', status: 429, code: 'rate_limited' },
+      { times: Infinity },
+    );
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await timers.runNext(poller, fake);
+      delays.push(timers.nextDelay()!);
+    }
+    for (let i = 1; i < delays.length; i++) assert.ok(delays[i] >= delays[i - 1], `${delays.join(', ')}`);
+    assert.equal(delays.at(-1), MAX_BACKOFF_MS);
+    fake.clearFaults();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'idle');
+    assert.equal(timers.nextDelay(), 60_000, 'back to the normal interval after success');
+    poller.dispose();
+  });
+
+  it('backs off on server and network errors the same way', async () => {
+    const { timers, poller } = setup();
+    fake.inject(
+      'GET /generations',
+      { kind: 'status', status: 503, code: 'service_unavailable' },
+      { times: 2 },
+    );
+    poller.start();
+    await timers.runNext(poller, fake);
+    const first = timers.nextDelay()!;
+    await timers.runNext(poller, fake);
+    assert.ok(timers.nextDelay()! > first, 'the second wait is longer');
+    assert.equal(poller.state.state, 'backoff');
+    poller.dispose();
+  });
+
+  it('stops on 401 until restarted', async () => {
+    const { timers, poller } = setup();
+    fake.inject('GET /generations', { kind: 'status', status: 401, code: 'invalid_api_key' });
+    poller.start();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'stopped');
+    assert.equal(timers.nextDelay(), undefined, 'no timer: no more requests');
+    poller.restart();
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'idle');
+    poller.dispose();
+  });
+
+  it('slows down while the window is unfocused and catches up on focus', async () => {
+    const prj = fake.projects()[0].project_id;
+    fake.startGenerations(prj, 3, { durationMs: 30 * 60_000 });
+    const { timers, poller } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    poller.setFocused(false);
+    await timers.runNext(poller, fake);
+    assert.equal(timers.nextDelay(), UNFOCUSED_ACTIVE_INTERVAL_MS);
+    poller.setFocused(true);
+    assert.equal(timers.nextDelay(), 0, 'an immediate catch-up tick');
+    await timers.runNext(poller, fake);
+    assert.equal(timers.nextDelay(), 3_000);
+    poller.dispose();
+  });
+
+  it('does nothing when auto-refresh is off', () => {
+    const { timers, poller } = setup({ enabled: () => false });
+    poller.start();
+    assert.equal(timers.nextDelay(), undefined);
+    assert.equal(poller.state.state, 'off');
+    poller.dispose();
+  });
+});
