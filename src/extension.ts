@@ -1,16 +1,21 @@
-/** Composition root: reads settings and the key, builds client → store → views, registers commands. */
+/** Composition root: reads settings and the key, builds client → store → poller → views, registers commands. */
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
+import { Poller } from './model/poller';
 import { Store, type Filter } from './model/store';
-import { ApiKeyStore } from './ui/apiKey';
 import { describeFilter, FILTER_STATE_KEY } from './ui/actions/filter';
-import { RUN_SCHEME, RunDetailsProvider } from './ui/actions/outputs';
+import { openInBrowser, openOutput, RUN_SCHEME, RunDetailsProvider } from './ui/actions/outputs';
 import { VIEW_ID } from './ui/actions/paging';
+import { revealGeneration } from './ui/actions/running';
+import { ApiKeyStore } from './ui/apiKey';
 import { registerCommands } from './ui/commands';
 import type { Deps } from './ui/deps';
 import { createLogger } from './ui/logger';
 import type { FloraNode } from './ui/nodes';
+import { FinishNotifier } from './ui/notifications';
 import { createSettings } from './ui/settings';
+import { accountFingerprint, SnapshotCache } from './ui/snapshotCache';
+import { RunningStatusBar } from './ui/statusBar';
 import { GenerationsTreeProvider } from './ui/tree';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they like. */
@@ -18,35 +23,46 @@ export interface FloraExtensionApi {
   tree: GenerationsTreeProvider;
   view: vscode.TreeView<FloraNode>;
   store: Store;
+  poller: Poller;
+  notifier: FinishNotifier;
+  statusBar: RunningStatusBar;
 }
 
+/** How long store changes settle before the snapshot for the next start is written. */
+const SNAPSHOT_DEBOUNCE_MS = 3_000;
+
 export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
+  let hasKey = false;
   const { channel, logger } = createLogger();
-  context.subscriptions.push(channel);
   const settings = createSettings();
   const keys = new ApiKeyStore(context.secrets);
-  context.subscriptions.push(keys);
-
-  let hasKey = !!process.env.FLORA_API_KEY?.trim();
   const api = new SwitchingClient(() => ({
     baseUrl: settings.apiBaseUrl(),
     apiKey: () => keys.get(),
     logger,
   }));
-  context.subscriptions.push({ dispose: () => api.dispose() });
   const store = new Store(api, { pageSize: () => settings.pageSize(), logger });
-  context.subscriptions.push(store);
+  const poller = new Poller({
+    api,
+    store,
+    logger,
+    settings: {
+      enabled: () => hasKey && settings.autoRefresh(),
+      activeIntervalMs: () => settings.pollIntervalSeconds() * 1000,
+      idleIntervalMs: () => settings.idleRefreshIntervalSeconds() * 1000,
+    },
+    idlePageSize: () => settings.pageSize(),
+  });
+  context.subscriptions.push(channel, keys, { dispose: () => api.dispose() }, store, poller);
 
   const saved = context.workspaceState.get<Filter>(FILTER_STATE_KEY);
   if (saved) store.setFilter(saved);
 
   const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey });
-  context.subscriptions.push(tree);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(view);
-
   const deps: Deps = {
     store,
+    poller,
     api,
     keys,
     tree,
@@ -55,46 +71,96 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
     logger,
     workspaceState: context.workspaceState,
   };
-  context.subscriptions.push(...registerCommands(deps));
+  const statusBar = new RunningStatusBar(poller, store, view);
+  const notifier = new FinishNotifier(poller, store, () => settings.notifyOn(), {
+    reveal: (id) => revealGeneration(deps, id),
+    openOutput: (id) => {
+      const g = store.generation(id);
+      const first = g?.outputs[0];
+      return first?.kind === 'text'
+        ? openOutput(deps, tree.outputNode(id, first.id))
+        : openInBrowser(deps, id);
+    },
+    showLogs: () => channel.show(true),
+  });
+  context.subscriptions.push(tree, view, statusBar, notifier, ...registerCommands(deps));
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
   );
 
-  const showFilter = () => {
+  // ---- view chrome: filter description, stale-data message, context keys
+  const renderViewChrome = () => {
     view.description = describeFilter(store.filter, store);
+    const root = store.workspaceList();
+    view.message =
+      root.stale && !root.error
+        ? 'Showing your last session’s data while FLORA is asked for the latest…'
+        : undefined;
     void vscode.commands.executeCommand('setContext', 'flora.filterActive', !!view.description);
   };
-  showFilter();
+  renderViewChrome();
   context.subscriptions.push(
     store.onDidChange((e) => {
-      if (e.kind === 'filter' || e.kind === 'root' || e.kind === 'workspace') showFilter();
+      if (e.kind === 'filter' || e.kind === 'root' || e.kind === 'workspace') renderViewChrome();
     }),
     store.onDidChangeConnection(
       (c) => void vscode.commands.executeCommand('setContext', 'flora.state', c.state),
     ),
   );
 
-  const onKeyChanged = async () => {
-    hasKey = !!(await keys.get());
+  // ---- instant start: last session's tree at once, then a refresh that confirms it
+  const cache = new SnapshotCache(context.globalState);
+  let account: string | undefined;
+  let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  const saveSnapshot = () => {
+    snapshotTimer = undefined;
+    if (account && store.workspaceList().loaded) void cache.save(account, store.snapshot(Date.now()));
+  };
+  context.subscriptions.push(
+    store.onDidChange(() => {
+      snapshotTimer ??= setTimeout(saveSnapshot, SNAPSHOT_DEBOUNCE_MS);
+    }),
+    { dispose: () => snapshotTimer && clearTimeout(snapshotTimer) },
+  );
+
+  // ---- the key: the welcome view without one; everything reloads when it changes
+  const onKeyChanged = async (first: boolean) => {
+    const key = await keys.get();
+    hasKey = !!key;
     await vscode.commands.executeCommand('setContext', 'flora.hasApiKey', hasKey);
     store.clear();
+    account = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
+    const snapshot = first && account ? cache.load(account) : undefined;
+    if (snapshot && store.restore(snapshot)) {
+      logger.info(
+        `Showing ${snapshot.generations.length} generations from the last session until refreshed.`,
+      );
+      void store.refresh();
+    }
     tree.refreshAll();
+    if (hasKey) poller.restart();
+    else poller.stop();
   };
-  void onKeyChanged();
+  void onKeyChanged(true);
   context.subscriptions.push(
-    keys.onDidChange(() => void onKeyChanged()),
+    keys.onDidChange(() => void onKeyChanged(false)),
     settings.onDidChange((key) => {
       if (key === 'apiBaseUrl') {
         api.reconfigure();
-        store.clear();
+        void onKeyChanged(false);
       } else if (key === 'pageSize') {
         void store.refresh();
+      } else if (key === 'autoRefresh' || key === 'pollInterval' || key === 'idleRefreshInterval') {
+        if (settings.autoRefresh() && poller.state.state === 'off' && hasKey) poller.start();
+        else poller.reschedule();
       }
     }),
+    vscode.window.onDidChangeWindowState((s) => poller.setFocused(s.focused)),
   );
+  poller.setFocused(vscode.window.state.focused);
 
   logger.info(`FLORA Generations activated (API ${settings.apiBaseUrl()}).`);
-  return { tree, view, store };
+  return { tree, view, store, poller, notifier, statusBar };
 }
 
 export function deactivate(): void {

@@ -83,6 +83,8 @@ export class Poller {
   private readonly logger: Logger;
   private readonly random: () => number;
   private active = new Map<string, Generation>();
+  /** Runs FLORA answered 404 for: not asked about again. */
+  private readonly vanished = new Set<string>();
   private summary: RunningSummary = { pending: [], running: [] };
   private timer: unknown;
   private ticking: Promise<void> | undefined;
@@ -234,14 +236,21 @@ export class Poller {
     const seen = new Map<string, Generation>();
     for (const g of [...running, ...pending]) seen.set(g.id, g);
     this.options.store.applyGenerations([...seen.values()]);
-    const gone = [...this.active.values()].filter((g) => !seen.has(g.id));
-    // Also follow items the tree showed as active that the poller had not seen yet.
-    for (const g of this.options.store.allGenerations()) {
-      if (isActive(g.status) && !seen.has(g.id) && !this.active.has(g.id)) gone.push(g);
-    }
+    // Seen pending or running by this poller, now in neither list: finished while watched.
+    const watched = [...this.active.values()].filter((g) => !seen.has(g.id));
+    // Shown as active by the tree (or last session's cache) but not running now: settle them
+    // too, without announcing them — they may have finished long before anyone watched.
+    const unwatched = this.options.store
+      .allGenerations()
+      .filter(
+        (g) => isActive(g.status) && !seen.has(g.id) && !this.active.has(g.id) && !this.vanished.has(g.id),
+      );
     this.active = seen;
     this.publish([...seen.values()]);
-    if (gone.length) await this.settle(gone);
+    const done = await this.settle([...watched, ...unwatched]);
+    const announce = new Set(watched.map((g) => g.id));
+    const finished = done.filter((g) => announce.has(g.id));
+    if (finished.length) this.finished.fire(finished);
   }
 
   private async allWithStatus(status: KnownStatus): Promise<Generation[]> {
@@ -256,8 +265,8 @@ export class Poller {
     return out;
   }
 
-  /** One `GET /runs/{id}` per finished generation, two at a time. */
-  private async settle(gone: Generation[]): Promise<void> {
+  /** One `GET /runs/{id}` per finished generation, two at a time; returns those now terminal. */
+  private async settle(gone: Generation[]): Promise<Generation[]> {
     const done: Generation[] = [];
     const queue = [...gone];
     const worker = async () => {
@@ -271,12 +280,13 @@ export class Poller {
           const e = asFloraError(err);
           // A run that vanished (404) is not retried; other errors end the tick and back off.
           if (e.kind !== 'not_found') throw e;
+          this.vanished.add(g.id);
           this.logger.warn(`Run ${g.runId} is no longer available: ${describeError(e)}`);
         }
       }
     };
     await Promise.all([worker(), worker()]);
-    if (done.length) this.finished.fire(done);
+    return done;
   }
 
   private async idleTick(): Promise<void> {

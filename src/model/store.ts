@@ -46,6 +46,25 @@ export type ConnectionState =
   | { state: 'rate_limited'; error: FloraError }
   | { state: 'error'; error: FloraError };
 
+/** What the store keeps across restarts (no secrets: ids, names, states, output URLs). */
+export interface StoreSnapshot {
+  version: 1;
+  savedAt: number;
+  filter: Filter;
+  workspaces: Workspace[];
+  projects: Project[];
+  generations: Generation[];
+  models: Model[];
+  projectLists: Array<[string, SavedList]>;
+  generationLists: Array<[string, SavedList]>;
+}
+
+interface SavedList {
+  ids: string[];
+  nextCursor?: string;
+  pagesLoaded: number;
+}
+
 export interface StoreOptions {
   pageSize: () => number;
   logger?: Logger;
@@ -347,6 +366,56 @@ export class Store {
     this.modelsRequested = false;
     this.setConnection({ state: 'ok' });
     this.changes.fire({ kind: 'root' });
+  }
+
+  /**
+   * The loaded state, for showing at once on the next start. Bounded: generation lists are
+   * kept in the order they were loaded until `maxGenerations` items are in.
+   */
+  snapshot(now: number, maxGenerations = 1000): StoreSnapshot {
+    const save = (l: ListState): SavedList => ({
+      ids: [...l.ids],
+      nextCursor: l.nextCursor,
+      pagesLoaded: l.pagesLoaded,
+    });
+    const generationLists: Array<[string, SavedList]> = [];
+    const generations: Generation[] = [];
+    for (const [projectId, list] of this.generationLists) {
+      if (!list.loaded) continue;
+      if (generations.length + list.ids.length > maxGenerations) break;
+      generationLists.push([projectId, save(list)]);
+      generations.push(...this.generations(projectId));
+    }
+    return {
+      version: 1,
+      savedAt: now,
+      filter: this.currentFilter,
+      workspaces: this.root.ids.map((id) => this.workspaceById.get(id)).filter((w): w is Workspace => !!w),
+      projects: [...this.projectById.values()],
+      generations,
+      models: [...this.modelById.values()],
+      projectLists: [...this.projectLists].filter(([, l]) => l.loaded).map(([id, l]) => [id, save(l)]),
+      generationLists,
+    };
+  }
+
+  /**
+   * Shows a snapshot at once, every list marked stale until a refresh confirms it. Ignored
+   * when data is already loaded, or when it was taken under another status filter.
+   */
+  restore(snapshot: StoreSnapshot): boolean {
+    if (snapshot.version !== 1 || this.root.loaded) return false;
+    if ((snapshot.filter.status ?? null) !== (this.currentFilter.status ?? null)) return false;
+    const load = (l: SavedList): ListState => ({ ...l, loaded: true, loading: false, stale: true });
+    for (const w of snapshot.workspaces) this.workspaceById.set(w.id, w);
+    for (const p of snapshot.projects) this.projectById.set(p.id, p);
+    for (const g of snapshot.generations) this.generationById.set(g.id, g);
+    for (const m of snapshot.models) this.modelById.set(m.id, m);
+    for (const [id, l] of snapshot.projectLists) this.projectLists.set(id, load(l));
+    for (const [id, l] of snapshot.generationLists) this.generationLists.set(id, load(l));
+    this.root = load({ ids: snapshot.workspaces.map((w) => w.id), pagesLoaded: 1 });
+    this.changes.fire({ kind: 'root' });
+    return true;
   }
 
   dispose(): void {

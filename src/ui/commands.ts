@@ -4,6 +4,7 @@ import { clearApiKey, setApiKey } from './actions/auth';
 import { applyFilter, pickFilter } from './actions/filter';
 import { copyId, copyUrl, openInBrowser, openOutput, showRunDetails } from './actions/outputs';
 import { loadAll, loadMore, refresh, refreshItem } from './actions/paging';
+import { showRunning } from './actions/running';
 import type { Deps } from './deps';
 
 export function registerCommands(deps: Deps): vscode.Disposable[] {
@@ -22,6 +23,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     'flora.copyUrl': (node) => copyUrl(deps, node),
     'flora.copyId': (node) => copyId(node),
     'flora.showRunDetails': (node) => showRunDetails(deps, node),
+    'flora.showRunning': () => showRunning(deps, deps.poller),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../api/logger';
 import type { SwitchingClient } from '../api/switchingClient';
+import type { Poller } from '../model/poller';
 import type { Store } from '../model/store';
 import type { ApiKeyStore } from './apiKey';
 import type { FloraNode } from './nodes';
@@ -9,6 +10,7 @@ import type { GenerationsTreeProvider } from './tree';
 /** What command handlers may use; passed in explicitly so each handler says what it needs. */
 export interface Deps {
   store: Store;
+  poller: Poller;
   api: SwitchingClient;
   keys: ApiKeyStore;
   tree: GenerationsTreeProvider;

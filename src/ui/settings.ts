@@ -1,38 +1,58 @@
 /** The one module that reads `flora.*` settings. */
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from '../api/client';
+import type { NotifyOn } from './notifications';
 
 export const SECTION = 'flora';
+
+const KEYS = [
+  'apiBaseUrl',
+  'pageSize',
+  'autoRefresh',
+  'pollInterval',
+  'idleRefreshInterval',
+  'notifyOn',
+] as const;
+export type SettingKey = (typeof KEYS)[number];
 
 export interface Settings {
   /** The explicit setting, else FLORA_BASE_URL from the environment (as FLORA's SDK reads it), else FLORA's API. */
   apiBaseUrl(): string;
   pageSize(): number;
-  onDidChange(listener: (key: keyof typeof KEYS) => void): vscode.Disposable;
+  autoRefresh(): boolean;
+  /** Seconds between polls while something is pending or running (≥ 2). */
+  pollIntervalSeconds(): number;
+  /** Seconds between checks for new work while nothing runs (≥ 15). */
+  idleRefreshIntervalSeconds(): number;
+  notifyOn(): NotifyOn;
+  onDidChange(listener: (key: SettingKey) => void): vscode.Disposable;
 }
 
-const KEYS = {
-  apiBaseUrl: 'apiBaseUrl',
-  pageSize: 'pageSize',
-} as const;
+function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(max, Math.max(min, Math.round(value)))
+    : fallback;
+}
 
 export function createSettings(): Settings {
   const config = () => vscode.workspace.getConfiguration(SECTION);
   return {
     apiBaseUrl() {
-      const inspected = config().inspect<string>(KEYS.apiBaseUrl);
+      const inspected = config().inspect<string>('apiBaseUrl');
       const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
       return (explicit || process.env.FLORA_BASE_URL || DEFAULT_BASE_URL).trim();
     },
-    pageSize() {
-      const n = config().get<number>(KEYS.pageSize, 20);
-      return Number.isInteger(n) ? Math.min(100, Math.max(1, n)) : 20;
+    pageSize: () => clampInt(config().get('pageSize'), 1, 100, 20),
+    autoRefresh: () => config().get<boolean>('autoRefresh', true) !== false,
+    pollIntervalSeconds: () => clampInt(config().get('pollInterval'), 2, 600, 3),
+    idleRefreshIntervalSeconds: () => clampInt(config().get('idleRefreshInterval'), 15, 3600, 60),
+    notifyOn() {
+      const v = config().get<string>('notifyOn', 'failed');
+      return v === 'none' || v === 'all' ? v : 'failed';
     },
     onDidChange(listener) {
       return vscode.workspace.onDidChangeConfiguration((e) => {
-        for (const key of Object.keys(KEYS) as Array<keyof typeof KEYS>) {
-          if (e.affectsConfiguration(`${SECTION}.${KEYS[key]}`)) listener(key);
-        }
+        for (const key of KEYS) if (e.affectsConfiguration(`${SECTION}.${key}`)) listener(key);
       });
     },
   };

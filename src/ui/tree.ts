@@ -125,6 +125,12 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     return g ? this.intern(new GenerationNode(g.id, g.projectId, g.workspaceId)) : undefined;
   }
 
+  /** The node of one output of a loaded generation. */
+  outputNode(generationId: string, outputId: string): OutputNode | undefined {
+    const parent = this.generationNode(generationId);
+    return parent ? this.intern(new OutputNode(generationId, outputId, parent)) : undefined;
+  }
+
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.subscription.dispose();

@@ -157,6 +157,21 @@ describe('Poller', () => {
     poller.dispose();
   });
 
+  it('settles jobs that finished before it watched them without announcing them', async () => {
+    const prj = fake.projects()[0].project_id;
+    const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000 });
+    const { timers, poller, store, finished } = setup();
+    await store.ensureGenerations(prj);
+    assert.equal(store.generation(job.generation_id)?.status, 'running');
+    fake.advance(60_000); // it finishes while nobody polls (VS Code closed, say)
+    poller.start();
+    await timers.runNext(poller, fake);
+    assert.equal(store.generation(job.generation_id)?.status, 'completed', 'the tree is corrected');
+    assert.equal(fake.requestCount('GET /runs/:id'), 1);
+    assert.deepEqual(finished, [], 'no notification for what finished unwatched');
+    poller.dispose();
+  });
+
   it('honours Retry-After on 429, and backs off exponentially without it, up to 5 minutes', async () => {
     const { timers, poller } = setup();
     fake.inject('GET /generations', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '90' });

@@ -177,6 +177,46 @@ describe('Store', () => {
     assert.equal(other.generationList(prj).ids.length, 2);
   });
 
+  it('shows last session\'s data at once, stale, until a refresh confirms it', async () => {
+    const first = newStore();
+    const prj = bigProject();
+    await first.ensureWorkspaces();
+    const ws = first.visibleWorkspaces()[0].id;
+    await first.ensureProjects(ws);
+    await first.ensureGenerations(prj);
+    await first.loadMoreGenerations(prj);
+    const snap = JSON.parse(JSON.stringify(first.snapshot(Date.now()))) as ReturnType<Store['snapshot']>;
+    assert.equal(JSON.stringify(snap).includes(fake.apiKey), false, 'no secret in the snapshot');
+
+    fake.resetCounts();
+    const second = newStore();
+    assert.equal(second.restore(snap), true);
+    assert.equal(fake.requestCount(), 0, 'shown without a request');
+    assert.deepEqual(second.generationList(prj).ids, first.generationList(prj).ids);
+    assert.equal(second.generationList(prj).stale, true);
+    assert.equal(second.workspaceList().stale, true);
+    assert.deepEqual(
+      second.visibleProjects(ws).map((p) => p.name),
+      first.visibleProjects(ws).map((p) => p.name),
+    );
+    await second.refresh();
+    assert.equal(second.generationList(prj).stale, false);
+    assert.equal(second.workspaceList().stale, false);
+    assert.equal(second.generationList(prj).pagesLoaded, 2, 'the restored page count is re-read');
+
+    const filtered = newStore();
+    filtered.setFilter({ status: 'failed' });
+    assert.equal(filtered.restore(snap), false, 'a snapshot of another status filter is not shown');
+  });
+
+  it('bounds the snapshot by number of generations', async () => {
+    const store = newStore();
+    for (const p of fake.projects()) await store.ensureGenerations(p.project_id);
+    const snap = store.snapshot(Date.now(), 12);
+    assert.ok(snap.generations.length <= 12);
+    assert.ok(snap.generationLists.length >= 1);
+  });
+
   it('forgets everything on clear (sign-out) and ignores answers that arrive after it', async () => {
     const store = newStore();
     fake.inject('GET /workspaces', { kind: 'delay', ms: 200 });

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { Poller } from '../../model/poller';
+import type { Deps } from '../deps';
+
+/** Reveals a generation in the tree: loads its project's list if needed, then selects it. */
+export async function revealGeneration(
+  deps: Pick<Deps, 'store' | 'tree' | 'view'>,
+  generationId: string,
+): Promise<boolean> {
+  const g = deps.store.generation(generationId);
+  if (!g) return false;
+  await deps.store.ensureWorkspaces();
+  await deps.store.ensureProjects(g.workspaceId);
+  await deps.store.ensureGenerations(g.projectId);
+  if (!deps.store.generationList(g.projectId).ids.includes(g.id)) {
+    // Not on a loaded page (older than what is loaded, or hidden by the filter): the poller's
+    // copy is put into the list so the user sees what they picked.
+    deps.store.applyGenerations([g]);
+  }
+  const node = deps.tree.generationNode(g.id);
+  if (!node) return false;
+  await deps.view.reveal(node, { select: true, focus: true, expand: false });
+  return true;
+}
+
+/** The status-bar click: a QuickPick of pending and running jobs; picking one reveals it. */
+export async function showRunning(
+  deps: Pick<Deps, 'store' | 'tree' | 'view'>,
+  poller: Poller,
+): Promise<void> {
+  const { running, pending } = poller.running;
+  const jobs = [...running, ...pending];
+  if (!jobs.length) {
+    void vscode.window.showInformationMessage('No FLORA generation is pending or running.');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    jobs.map((g) => ({
+      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${deps.store.modelName(g.modelId) ?? 'Generation'}`,
+      description: deps.store.project(g.projectId)?.name ?? g.projectId,
+      detail: g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}% · ${g.id}`,
+      id: g.id,
+    })),
+    { title: 'FLORA: pending and running generations', placeHolder: 'Pick one to reveal it in the tree' },
+  );
+  if (pick) await revealGeneration(deps, pick.id);
+}

@@ -1,0 +1,94 @@
+/** "$(loading~spin) 3 running" in the status bar and a badge on the view, following the poller. */
+import * as vscode from 'vscode';
+import type { Generation } from '../api/types';
+import { absoluteTime, duration } from '../model/format';
+import type { Poller, PollerState, RunningSummary } from '../model/poller';
+import type { Store } from '../model/store';
+import type { FloraNode } from './nodes';
+
+const MAX_TOOLTIP_JOBS = 12;
+
+export class RunningStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly subscriptions: Array<{ dispose(): void }> = [];
+
+  constructor(
+    private readonly poller: Poller,
+    private readonly store: Store,
+    private readonly view: vscode.TreeView<FloraNode>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.item = vscode.window.createStatusBarItem('flora.running', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'FLORA Running Generations';
+    this.item.command = 'flora.showRunning';
+    this.subscriptions.push(
+      poller.onDidChangeRunning(() => this.render()),
+      poller.onDidChangeState(() => this.render()),
+      store.onDidChange((e) => {
+        if (e.kind === 'models' || e.kind === 'root') this.render();
+      }),
+    );
+    this.render();
+  }
+
+  render(): void {
+    const { pending, running } = this.poller.running;
+    const count = pending.length + running.length;
+    this.view.badge = count ? { value: count, tooltip: this.countText(this.poller.running) } : undefined;
+    if (!count) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = `$(loading~spin) ${count} running`;
+    this.item.accessibilityInformation = { label: `FLORA: ${this.countText(this.poller.running)}` };
+    this.item.tooltip = this.tooltip(this.poller.running, this.poller.state);
+    this.item.show();
+  }
+
+  private countText(s: RunningSummary): string {
+    const parts = [`${s.running.length} running`];
+    if (s.pending.length) parts.push(`${s.pending.length} pending`);
+    return parts.join(', ');
+  }
+
+  private tooltip(s: RunningSummary, state: PollerState): vscode.MarkdownString {
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('**FLORA** — ');
+    md.appendText(this.countText(s));
+    md.appendMarkdown('\n\n');
+    const jobs = [...s.running, ...s.pending];
+    for (const g of jobs.slice(0, MAX_TOOLTIP_JOBS)) {
+      md.appendMarkdown('- ');
+      md.appendText(this.jobLine(g));
+      md.appendMarkdown('\n');
+    }
+    if (jobs.length > MAX_TOOLTIP_JOBS) md.appendText(`… and ${jobs.length - MAX_TOOLTIP_JOBS} more\n`);
+    if (state.state === 'backoff') {
+      md.appendMarkdown('\n$(warning) ');
+      md.appendText(
+        `Updates paused: ${state.error.message} Next try in ${duration(Math.max(0, state.until - this.now()))} (${absoluteTime(state.until)}).`,
+      );
+    } else if (state.state === 'stopped') {
+      md.appendMarkdown('\n$(error) ');
+      md.appendText(`Updates stopped: ${state.error.message} Set a valid API key to resume.`);
+    } else if (state.state === 'off') {
+      md.appendMarkdown('\n');
+      md.appendText('Automatic updates are off (flora.autoRefresh).');
+    }
+    md.supportThemeIcons = true;
+    md.appendMarkdown('\n\n_Click to pick a job and reveal it._');
+    return md;
+  }
+
+  private jobLine(g: Generation): string {
+    const model = this.store.modelName(g.modelId) ?? 'Generation';
+    const project = this.store.project(g.projectId)?.name ?? g.projectId;
+    const state = g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}%`;
+    return `${model} · ${project} · ${state}`;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.item.dispose();
+  }
+}
