@@ -7,8 +7,12 @@ export const LOAD_ALL_MAX_PAGES = 50;
 
 export const VIEW_ID = 'flora.generations';
 
-export async function refresh(deps: Pick<Deps, 'store'>): Promise<void> {
-  await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => deps.store.refresh());
+/** Re-reads what the tree shows and checks for running work at once (instead of at the next tick). */
+export async function refresh(deps: Pick<Deps, 'store' | 'poller'>): Promise<void> {
+  await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
+    await deps.store.refresh();
+    await deps.poller.tickNow();
+  });
 }
 
 export async function loadMore(deps: Pick<Deps, 'store'>, node: unknown): Promise<void> {

@@ -1,0 +1,158 @@
+// Live status in the real extension host: the poller follows running jobs at a constant request
+// cost, the status bar and badge count them, finished jobs update in place and notify.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FloraExtensionApi } from '../../src/extension';
+import { fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
+
+let api: FloraExtensionApi;
+let state: FakeState;
+
+function counted(s: { running: unknown[]; pending: unknown[] }): number {
+  return s.running.length + s.pending.length;
+}
+
+suite('live status', () => {
+  suiteSetup(async () => {
+    api = await floraApi();
+  });
+
+  setup(async () => {
+    await freshStart(api);
+    await setSetting('pollInterval', 2);
+    await setSetting('notifyOn', 'failed');
+    // Settle the dataset's own live items, so each test decides what runs.
+    await fake.advance(24 * 3600_000);
+    state = await fake.state();
+    api.poller.restart();
+    await waitFor(
+      'the poller to go idle',
+      () => api.poller.state.state === 'idle' && counted(api.poller.running) === 0,
+    );
+  });
+
+  suiteTeardown(async () => {
+    await setSetting('pollInterval', undefined);
+    await setSetting('notifyOn', undefined);
+    await freshStart(api);
+  });
+
+  test('counts running jobs in the status bar and badge, and counts down as they finish', async () => {
+    const project = state.projects[0];
+    const jobs = await fake.startGenerations({
+      project_id: project.project_id,
+      count: 3,
+      durationMs: 60_000,
+    });
+    await fake.addGeneration({ project_id: project.project_id, status: 'pending', startInMs: null });
+    // New work started elsewhere is found by the idle check; a refresh finds it at once.
+    await vscode.commands.executeCommand('flora.refresh');
+    await waitFor('4 jobs counted', () => counted(api.poller.running) === 4, 60_000);
+    assert.equal(api.view.badge?.value, 4);
+    assert.match(api.view.badge?.tooltip ?? '', /3 running, 1 pending/);
+
+    // Jobs finish one after the other on the fake server's clock.
+    await fake.advance(60_000);
+    await waitFor('only the pending one left', () => counted(api.poller.running) === 1, 60_000);
+    for (const j of jobs) {
+      const g = api.store.generation(j.generation_id);
+      // The store learned of them through the poller even if the tree never loaded their project.
+      if (g) assert.ok(g.status === 'completed' || g.status === 'failed', g.status);
+    }
+    assert.equal(api.view.badge?.value, 1);
+  });
+
+  test('makes the same number of requests per tick for 1, 10 and 200 running jobs', async () => {
+    const project = state.projects[1];
+    const perTick: number[] = [];
+    let started = 0;
+    for (const count of [1, 10, 200]) {
+      await fake.startGenerations({
+        project_id: project.project_id,
+        count: count - started,
+        durationMs: 3_600_000,
+      });
+      started = count;
+      await api.poller.tickNow();
+      await waitFor(`${count} running`, () => api.poller.running.running.length === count, 60_000);
+      await fake.resetCounts();
+      // Wait for several ticks' worth of pending-list requests: exactly one per tick.
+      await waitFor(
+        '4 ticks',
+        async () => {
+          const r = await fake.requests();
+          return r.filter((x) => x.query.status === 'pending').length >= 4;
+        },
+        60_000,
+      );
+      const reqs = await fake.requests();
+      const ticks = reqs.filter((x) => x.query.status === 'pending').length;
+      const generations = reqs.filter((x) => x.route === 'GET /generations').length;
+      assert.equal(reqs.filter((x) => x.route === 'GET /runs/:id').length, 0, 'no request per job');
+      perTick.push(Math.round(generations / ticks));
+    }
+    // One request per status; one more only past 100 running.
+    assert.deepEqual(perTick, [2, 2, 3]);
+  });
+
+  test('a finishing job updates its tree item in place and a failure notifies once', async () => {
+    const project = state.projects[0];
+    const [job] = await fake.startGenerations({
+      project_id: project.project_id,
+      count: 1,
+      durationMs: 30_000,
+      finalStatus: 'failed',
+    });
+    await api.store.ensureGenerations(project.project_id);
+    await api.poller.tickNow();
+    await waitFor('the job to be followed', () =>
+      api.poller.running.running.some((g) => g.id === job.generation_id),
+    );
+    const node = api.tree.generationNode(job.generation_id);
+    assert.ok(node);
+    assert.equal((api.tree.getTreeItem(node).iconPath as vscode.ThemeIcon).id, 'loading~spin');
+    const shownBefore = api.notifier.shown.length;
+    await fake.advance(30_000);
+    await waitFor(
+      'the item to turn failed',
+      () => api.store.generation(job.generation_id)?.status === 'failed',
+      60_000,
+    );
+    const item = api.tree.getTreeItem(api.tree.generationNode(job.generation_id)!);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.ok(
+      api.store.generationList(project.project_id).ids.includes(job.generation_id),
+      'same list, same place',
+    );
+    await waitFor('a failure notification', () => api.notifier.shown.length > shownBefore);
+    assert.equal(api.notifier.shown.length, shownBefore + 1, 'one toast for one generation');
+    assert.match(api.notifier.shown.at(-1)!, /failed/);
+  });
+
+  test('backs off on 429 and says so; stops on 401 until the key changes', async () => {
+    const project = state.projects[0];
+    await fake.startGenerations({ project_id: project.project_id, count: 2, durationMs: 3_600_000 });
+    await api.poller.tickNow();
+    await waitFor('2 running', () => api.poller.running.running.length === 2, 60_000);
+
+    await fake.inject(
+      'GET /generations',
+      { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '120' },
+      null,
+    );
+    const backoff = await waitFor(
+      'backoff',
+      () => (api.poller.state.state === 'backoff' ? api.poller.state : undefined),
+      60_000,
+    );
+    assert.ok(backoff.until - Date.now() > 100_000, 'Retry-After is honoured');
+    api.statusBar.render();
+    assert.equal(counted(api.poller.running), 2, 'the last known jobs stay counted');
+
+    await fake.clearFaults();
+    await fake.inject('GET /generations', { kind: 'status', status: 401, code: 'invalid_api_key' }, null);
+    api.poller.restart();
+    await waitFor('polling stopped', () => api.poller.state.state === 'stopped', 60_000);
+    await fake.clearFaults();
+  });
+});

@@ -1,0 +1,130 @@
+// Shared helpers of the integration suites: the extension's API, the fake FLORA server's control
+// interface (over HTTP, since the server runs in the test runner's process), and tree reading.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FloraExtensionApi } from '../../src/extension';
+import type { FloraNode } from '../../src/ui/nodes';
+import type { Fault, Generation, Model, Project, RouteName, Workspace } from '../fake-flora/types';
+
+export const EXTENSION_ID = 'flora-generations.flora-generations';
+
+export async function floraApi(): Promise<FloraExtensionApi> {
+  const ext = vscode.extensions.getExtension<FloraExtensionApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this host`);
+  return ext.activate();
+}
+
+function origin(): string {
+  const o = process.env.FLORA_FAKE_ORIGIN;
+  assert.ok(o, 'FLORA_FAKE_ORIGIN is not set: run the suite through the test runner');
+  return o;
+}
+
+async function control<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${origin()}/_fake${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${method} /_fake${path}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export interface FakeState {
+  now: number;
+  workspaces: Workspace[];
+  projects: Project[];
+  generations: Generation[];
+  models: Model[];
+}
+
+export const fake = {
+  state: () => control<FakeState>('GET', '/state'),
+  reset: () => control('POST', '/reset'),
+  advance: (ms: number) => control('POST', '/advance', { ms }),
+  inject: (route: RouteName, fault: Fault, times: number | null = 1) =>
+    control('POST', '/inject', { route, fault, times }),
+  clearFaults: () => control('POST', '/clear-faults'),
+  counts: () => control<Record<RouteName, number>>('GET', '/counts'),
+  resetCounts: () => control('POST', '/reset-counts'),
+  addGeneration: (input: Record<string, unknown>) =>
+    control<{ generation: Generation }>('POST', '/add-generation', input).then((r) => r.generation),
+  startGenerations: (input: {
+    project_id: string;
+    count: number;
+    durationMs?: number;
+    finalStatus?: string;
+  }) =>
+    control<{ generations: Generation[] }>('POST', '/start-generations', input).then((r) => r.generations),
+  requests: () =>
+    control<{ requests: Array<{ route: string; query: Record<string, string> }> }>('GET', '/requests').then(
+      (r) => r.requests,
+    ),
+};
+
+/** Polls `check` until it returns a value that is not undefined/false; generous by default (slow CI). */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function labelOf(item: vscode.TreeItem): string {
+  const { label } = item;
+  if (label === undefined) return '';
+  return typeof label === 'string' ? label : label.label;
+}
+
+export interface Row {
+  node: FloraNode;
+  item: vscode.TreeItem;
+  label: string;
+}
+
+export async function rows(api: FloraExtensionApi, parent?: FloraNode): Promise<Row[]> {
+  const nodes = (await api.tree.getChildren(parent)) ?? [];
+  return nodes.map((node) => {
+    const item = api.tree.getTreeItem(node);
+    return { node, item, label: labelOf(item) };
+  });
+}
+
+export async function row(api: FloraExtensionApi, label: string, parent?: FloraNode): Promise<Row> {
+  const all = await rows(api, parent);
+  const found = all.find((r) => r.label === label);
+  assert.ok(found, `no row "${label}" among ${JSON.stringify(all.map((r) => r.label))}`);
+  return found;
+}
+
+export function iconId(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('flora').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Back to a known state: fake reset, no filter, default page size, fresh data in the store. */
+export async function freshStart(api: FloraExtensionApi): Promise<void> {
+  await fake.reset();
+  await vscode.commands.executeCommand('flora.clearFilter');
+  await setSetting('pageSize', undefined);
+  api.store.clear();
+  await fake.resetCounts();
+}

@@ -1,0 +1,292 @@
+// The history tree inside a real extension host, against the fake FLORA server: hierarchy and
+// names, status icons, paging, refresh, filter, sign-in, error states, click-to-open.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FloraExtensionApi } from '../../src/extension';
+import {
+  fake,
+  floraApi,
+  freshStart,
+  iconId,
+  row,
+  rows,
+  setSetting,
+  waitFor,
+  type FakeState,
+} from './support';
+
+const STATUS_ICON: Record<string, string> = {
+  pending: 'clock',
+  running: 'loading~spin',
+  completed: 'pass',
+  failed: 'error',
+};
+
+let api: FloraExtensionApi;
+let state: FakeState;
+
+/** The project with the most generations, and its workspace's name. */
+function busiestProject(s: FakeState) {
+  const counts = new Map<string, number>();
+  for (const g of s.generations) counts.set(g.project_id, (counts.get(g.project_id) ?? 0) + 1);
+  const projectId = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const project = s.projects.find((p) => p.project_id === projectId)!;
+  const workspace = s.workspaces.find((w) => w.workspace_id === project.workspace_id)!;
+  return { project, workspace, generations: s.generations.filter((g) => g.project_id === projectId) };
+}
+
+async function projectRow(projectName: string, workspaceName: string) {
+  const ws = await row(api, workspaceName);
+  return row(api, projectName, ws.node);
+}
+
+suite('tree', () => {
+  suiteSetup(async () => {
+    api = await floraApi();
+  });
+
+  setup(async () => {
+    await freshStart(api);
+    state = await fake.state();
+  });
+
+  suiteTeardown(async () => {
+    await freshStart(api);
+  });
+
+  test('shows workspaces → projects → generations by name, with status icons', async () => {
+    const roots = await rows(api);
+    assert.deepEqual(
+      roots.map((r) => r.label),
+      state.workspaces.map((w) => w.name),
+    );
+    const { project, workspace, generations } = busiestProject(state);
+    const ws = await row(api, workspace.name);
+    const projects = await rows(api, ws.node);
+    assert.deepEqual(
+      projects.map((r) => r.label),
+      state.projects.filter((p) => p.workspace_id === workspace.workspace_id).map((p) => p.name),
+    );
+    const prj = await row(api, project.name, ws.node);
+    const gens = (await rows(api, prj.node)).filter((r) => r.node.kind === 'generation');
+    const names = new Map(state.models.map((m) => [m.model_id, m.name]));
+    assert.equal(gens.length, Math.min(20, generations.length));
+    gens.forEach((r, i) => {
+      const g = generations[i];
+      assert.equal(r.item.id, `gen:${g.generation_id}`);
+      const modelId = g.model?.model_id;
+      assert.equal(r.label, (modelId && names.get(modelId)) || modelId || 'Generation');
+      assert.equal(iconId(r.item), STATUS_ICON[g.status], `${g.status} icon`);
+    });
+    // Tooltips carry the details, escaped, and failures say why.
+    const failed = gens.find((r) => iconId(r.item) === 'error');
+    if (failed) {
+      const g = generations.find((x) => `gen:${x.generation_id}` === failed.item.id)!;
+      const md = failed.item.tooltip as vscode.MarkdownString;
+      assert.ok(md.value.includes('Failed'));
+      if (g.error_code) assert.ok(md.value.includes(g.error_code.replace(/_/g, '\\_')), md.value);
+    }
+    // A generation with outputs expands to one row per output.
+    const withOutputs = gens.find(
+      (r) => r.item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed,
+    );
+    assert.ok(withOutputs, 'some generation has outputs');
+    const outs = await rows(api, withOutputs.node);
+    const g = generations.find((x) => `gen:${x.generation_id}` === withOutputs.item.id)!;
+    assert.equal(outs.length, g.outputs?.length);
+  });
+
+  test('pages with "Load more…" until the last page, and a refresh keeps every loaded page', async () => {
+    await setSetting('pageSize', 3);
+    const { project, workspace, generations } = busiestProject(state);
+    const prj = await projectRow(project.name, workspace.name);
+    let children = await rows(api, prj.node);
+    assert.equal(children.filter((r) => r.node.kind === 'generation').length, 3);
+    let pages = 1;
+    while (children.some((r) => r.node.kind === 'loadMore')) {
+      const more = children.find((r) => r.node.kind === 'loadMore')!;
+      assert.equal(more.item.command?.command, 'flora.loadMore');
+      await vscode.commands.executeCommand('flora.loadMore', more.node);
+      children = await rows(api, prj.node);
+      pages++;
+      assert.ok(pages < 50, 'paging ends');
+    }
+    const ids = children.filter((r) => r.node.kind === 'generation').map((r) => r.item.id);
+    assert.deepEqual(
+      ids,
+      generations.map((g) => `gen:${g.generation_id}`),
+    );
+
+    await fake.resetCounts();
+    await vscode.commands.executeCommand('flora.refresh');
+    const after = await rows(api, prj.node);
+    assert.deepEqual(
+      after.filter((r) => r.node.kind === 'generation').map((r) => r.item.id),
+      ids,
+      'the same items, with the same ids, after refresh',
+    );
+    const reqs = (await fake.requests()).filter(
+      (r) => r.route === 'GET /generations' && r.query.project_id === project.project_id,
+    );
+    assert.equal(reqs.length, pages, 'refresh re-reads the pages that were loaded, no more');
+  });
+
+  test('filters on the server, shows the filter, and clears it', async () => {
+    const { project, workspace, generations } = busiestProject(state);
+    await vscode.commands.executeCommand('flora.filter', { status: 'failed' });
+    assert.match(api.view.description ?? '', /failed/);
+    const prj = await projectRow(project.name, workspace.name);
+    const gens = (await rows(api, prj.node)).filter((r) => r.node.kind === 'generation');
+    const failed = generations.filter((g) => g.status === 'failed');
+    assert.deepEqual(
+      gens.map((r) => r.item.id),
+      failed.slice(0, 20).map((g) => `gen:${g.generation_id}`),
+    );
+    assert.ok((await fake.requests()).some((r) => r.query.status === 'failed'));
+
+    // A project without a match says so instead of looking empty.
+    const empty = state.projects.find(
+      (p) => !state.generations.some((g) => g.project_id === p.project_id && g.status === 'failed'),
+    );
+    if (empty) {
+      const ws = state.workspaces.find((w) => w.workspace_id === empty.workspace_id)!;
+      const r = await rows(api, (await projectRow(empty.name, ws.name)).node);
+      assert.equal(r.length, 1);
+      assert.match(r[0].label, /No failed generations/);
+    }
+
+    await vscode.commands.executeCommand('flora.clearFilter');
+    assert.equal(api.view.description, undefined);
+    const all = (await rows(api, (await projectRow(project.name, workspace.name)).node)).filter(
+      (r) => r.node.kind === 'generation',
+    );
+    assert.equal(all.length, Math.min(20, generations.length));
+  });
+
+  test('signs in with a good key, refuses a bad one, and signs out', async () => {
+    const envKey = process.env.FLORA_API_KEY;
+    assert.ok(envKey);
+    try {
+      delete process.env.FLORA_API_KEY;
+      await vscode.commands.executeCommand('flora.clearApiKey');
+      await waitFor('the tree to empty (welcome view)', async () => (await rows(api)).length === 0);
+
+      const refused = await vscode.commands.executeCommand<boolean>(
+        'flora.setApiKey',
+        'sk_live_not_a_real_key',
+      );
+      assert.equal(refused, false);
+      assert.equal((await rows(api)).length, 0, 'a rejected key is not stored');
+
+      const accepted = await vscode.commands.executeCommand<boolean>('flora.setApiKey', envKey);
+      assert.equal(accepted, true);
+      await waitFor(
+        'workspaces after sign-in',
+        async () => (await rows(api)).length === state.workspaces.length,
+      );
+    } finally {
+      process.env.FLORA_API_KEY = envKey;
+      await vscode.commands.executeCommand('flora.clearApiKey');
+    }
+  });
+
+  test('shows errors as rows with a way forward, keeps stale data, and recovers', async () => {
+    const names = state.workspaces.map((w) => w.name);
+    assert.deepEqual(
+      (await rows(api)).map((r) => r.label),
+      names,
+    );
+
+    await fake.inject('GET /workspaces', { kind: 'status', status: 401, code: 'invalid_api_key' }, null);
+    await vscode.commands.executeCommand('flora.refresh');
+    let r = await rows(api);
+    assert.match(r[0].label, /rejected the API key/);
+    assert.equal(r[0].item.command?.command, 'flora.setApiKey');
+    assert.deepEqual(
+      r.slice(1).map((x) => x.label),
+      names,
+      'the last good data stays on screen',
+    );
+
+    await fake.clearFaults();
+    await fake.inject('GET /workspaces', { kind: 'reset' }, null);
+    await vscode.commands.executeCommand('flora.refresh');
+    r = await rows(api);
+    assert.match(r[0].label, /unreachable/);
+    assert.equal(r[0].item.command?.command, 'flora.refresh');
+
+    await fake.clearFaults();
+    await fake.inject(
+      'GET /workspaces',
+      { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '120' },
+      null,
+    );
+    await vscode.commands.executeCommand('flora.refresh');
+    r = await rows(api);
+    assert.match(r[0].label, /rate limiting; try again in 2 min/);
+
+    await fake.clearFaults();
+    await vscode.commands.executeCommand('flora.refresh');
+    assert.deepEqual(
+      (await rows(api)).map((x) => x.label),
+      names,
+      'recovered: no error row',
+    );
+
+    // Nothing loaded yet and FLORA down: the error row stands alone.
+    api.store.clear();
+    await fake.inject('GET /workspaces', { kind: 'status', status: 500, code: 'unknown_error' }, null);
+    r = await rows(api);
+    assert.equal(r.length, 1);
+    assert.match(r[0].label, /server error/);
+  });
+
+  test('opens text outputs in an editor and refuses links that are not http(s)', async () => {
+    const { project, workspace } = busiestProject(state);
+    const text = 'A poem <script>alert(1)</script> about light';
+    const g = await fake.addGeneration({
+      project_id: project.project_id,
+      status: 'completed',
+      outputs: [
+        { output_id: 'out_text1', type: 'text', url: text },
+        { output_id: 'out_js1', type: 'imageUrl', url: 'javascript:alert(1)' },
+      ],
+    });
+    const prj = await projectRow(project.name, workspace.name);
+    const gen = await waitFor('the new generation row', async () =>
+      (await rows(api, prj.node)).find((r) => r.item.id === `gen:${g.generation_id}`),
+    );
+    const outs = await rows(api, gen.node);
+    assert.equal(outs.length, 2);
+    const [textRow, jsRow] = outs;
+    assert.equal(textRow.item.command?.command, 'flora.openOutput');
+    assert.equal(await vscode.commands.executeCommand('flora.openOutput', textRow.node), true);
+    await waitFor('the text in an editor', () => vscode.window.activeTextEditor?.document.getText() === text);
+    assert.equal(await vscode.commands.executeCommand('flora.openOutput', jsRow.node), false);
+    assert.equal(await vscode.commands.executeCommand('flora.openInBrowser', jsRow.node), false);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('copies ids and shows the run JSON', async () => {
+    const { project, workspace, generations } = busiestProject(state);
+    const prj = await projectRow(project.name, workspace.name);
+    const first = (await rows(api, prj.node)).find((r) => r.node.kind === 'generation')!;
+    await vscode.commands.executeCommand('flora.copyId', first.node);
+    assert.equal(await vscode.env.clipboard.readText(), generations[0].generation_id);
+    await vscode.commands.executeCommand('flora.showRunDetails', first.node);
+    const doc = await waitFor('the run details', () =>
+      vscode.window.activeTextEditor?.document.uri.scheme === 'flora-run'
+        ? vscode.window.activeTextEditor.document
+        : undefined,
+    );
+    const json = await waitFor('run JSON', () => {
+      try {
+        return JSON.parse(doc.getText()) as { run_id?: string };
+      } catch {
+        return undefined;
+      }
+    });
+    assert.equal(json.run_id, generations[0].run_id);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
