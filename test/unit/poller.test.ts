@@ -7,46 +7,10 @@ import {
   Poller,
   UNFOCUSED_ACTIVE_INTERVAL_MS,
   type PollerSettings,
-  type Timers,
 } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { RecordingClock } from './helpers';
-
-/** Timers that only move when the test says so; each fired tick is awaited to completion. */
-class ManualTimers implements Timers {
-  private t = 0;
-  private seq = 0;
-  private queue: Array<{ id: number; at: number; cb: () => void }> = [];
-  now(): number {
-    return this.t;
-  }
-  setTimeout(cb: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.queue.push({ id, at: this.t + ms, cb });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.queue = this.queue.filter((q) => q.id !== handle);
-  }
-  /** Delay until the next timer, or undefined when none is set. */
-  nextDelay(): number | undefined {
-    if (!this.queue.length) return undefined;
-    return Math.min(...this.queue.map((q) => q.at)) - this.t;
-  }
-  /** Fires the next timer (moving the fake server's clock alike) and waits for the tick it starts. */
-  async runNext(poller: Poller, server: FakeFlora): Promise<number> {
-    const next = [...this.queue].sort((a, b) => a.at - b.at)[0];
-    assert.ok(next, 'a timer is set');
-    const delay = next.at - this.t;
-    this.queue = this.queue.filter((q) => q !== next);
-    this.t = next.at;
-    server.advance(delay);
-    next.cb();
-    await poller.whenIdle();
-    return delay;
-  }
-}
+import { ManualTimers, RecordingClock } from './helpers';
 
 let fake: FakeFlora;
 let client: FloraClient;

@@ -177,7 +177,7 @@ describe('Store', () => {
     assert.equal(other.generationList(prj).ids.length, 2);
   });
 
-  it('shows last session\'s data at once, stale, until a refresh confirms it', async () => {
+  it("shows last session's data at once, stale, until a refresh confirms it", async () => {
     const first = newStore();
     const prj = bigProject();
     await first.ensureWorkspaces();
