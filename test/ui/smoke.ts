@@ -1,0 +1,229 @@
+// `npm run test:ui`: a browser smoke test of what a user sees. A normal workbench (code-server +
+// headless Chromium) with the extension under development loaded and pointed at the fake FLORA
+// server; each step asserts on the rendered UI and leaves a screenshot in artifacts/screenshots/.
+// Add a check by appending a named step to `steps`. Env: FLORA_TEST_TIMEOUT_MS, FLORA_TEST_VERBOSE.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
+import { launchWorkbench, prepareHost, type Workbench } from '../runner/host';
+import {
+  artifactsDir,
+  build,
+  deadline,
+  envMs,
+  errorMessage,
+  log,
+  onTerminationSignal,
+  repoRoot,
+  waitFor,
+} from '../runner/util';
+
+const screenshotsDir = path.join(artifactsDir, 'screenshots');
+/** Per-condition wait: generous, since shared 2-core machines can be slow to render. */
+const UI_TIMEOUT_MS = 60_000;
+
+interface SmokeContext {
+  page: Page;
+  fake: FakeFlora;
+  /** Shared between steps, e.g. the workspace a step expanded. */
+  state: Map<string, string>;
+}
+
+interface Step {
+  name: string;
+  run(ctx: SmokeContext): Promise<void>;
+}
+
+interface Row {
+  label: string;
+  level: number;
+  expanded: boolean | undefined;
+}
+
+/** The FLORA view container in the sidebar (`workbench.view.extension.<container id>`). */
+function floraView(page: Page): Locator {
+  return page.locator('[id="workbench.view.extension.flora"]');
+}
+
+async function treeRows(page: Page): Promise<Row[]> {
+  return floraView(page)
+    .locator('.monaco-list-row[role="treeitem"]')
+    .evaluateAll((elements) =>
+      elements.map((el) => {
+        const expanded = el.getAttribute('aria-expanded');
+        return {
+          label: (el.querySelector('.label-name')?.textContent ?? el.getAttribute('aria-label') ?? '').trim(),
+          level: Number(el.getAttribute('aria-level') ?? '0'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+        };
+      }),
+    );
+}
+
+const sorted = (list: string[]): string[] => [...list].sort((a, b) => a.localeCompare(b));
+
+const steps: Step[] = [
+  {
+    name: 'the workbench loads',
+    run: async ({ page }) => {
+      await page
+        .locator('.monaco-workbench .part.activitybar')
+        .waitFor({ state: 'visible', timeout: 120_000 });
+    },
+  },
+  {
+    name: 'the FLORA activity-bar icon opens the FLORA view',
+    run: async ({ page }) => {
+      const icon = page.locator('.part.activitybar a.action-label[aria-label="FLORA"]');
+      await icon.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await icon.click();
+      await floraView(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    },
+  },
+  {
+    name: "the tree's root rows are the fake server's workspaces",
+    run: async ({ page, fake, state }) => {
+      const expected = sorted(fake.workspaces().map((w) => w.name));
+      if (expected.length === 0) throw new Error('the fake server has no workspaces');
+      let seen: string[] = [];
+      try {
+        await waitFor(
+          `root rows ${JSON.stringify(expected)}`,
+          async () => {
+            seen = sorted((await treeRows(page)).filter((r) => r.level === 1).map((r) => r.label));
+            return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
+          },
+          UI_TIMEOUT_MS,
+        );
+      } catch (err) {
+        throw new Error(`${errorMessage(err)}; last seen: ${JSON.stringify(seen)}`);
+      }
+      const first = fake.workspaces()[0];
+      state.set('workspace', first?.name ?? '');
+      state.set('workspaceId', first?.workspace_id ?? '');
+    },
+  },
+  {
+    name: 'expanding a workspace shows its projects',
+    run: async ({ page, fake, state }) => {
+      const name = state.get('workspace') ?? '';
+      const projects = fake.projects(state.get('workspaceId')).map((p) => p.name);
+      const row = floraView(page).locator('.monaco-list-row[aria-level="1"]', {
+        has: page.locator('.label-name', { hasText: name }),
+      });
+      await row.first().locator('.monaco-tl-twistie').click();
+      const children = await waitFor(
+        `child rows under "${name}" including ${JSON.stringify(projects)}`,
+        async () => {
+          const rows = await treeRows(page);
+          const index = rows.findIndex((r) => r.level === 1 && r.label === name);
+          if (index < 0 || rows[index]?.expanded !== true) return undefined;
+          const below: Row[] = [];
+          for (const r of rows.slice(index + 1)) {
+            if (r.level <= 1) break;
+            below.push(r);
+          }
+          const labels = new Set(below.map((r) => r.label));
+          // Extra rows (e.g. "load more") are fine; every project of the workspace must be there.
+          const complete = below.length > 0 && projects.every((p) => labels.has(p));
+          return complete ? below : undefined;
+        },
+        UI_TIMEOUT_MS,
+      );
+      log(`  "${name}" shows: ${children.map((c) => c.label).join(', ')}`);
+    },
+  },
+];
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+async function screenshot(page: Page, index: number, name: string, suffix = ''): Promise<void> {
+  const file = path.join(screenshotsDir, `${String(index + 1).padStart(2, '0')}-${slug(name)}${suffix}.png`);
+  try {
+    await page.screenshot({ path: file, timeout: 30_000 });
+  } catch (err) {
+    log(`could not save ${file}: ${errorMessage(err)}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const timeoutMs = envMs('FLORA_TEST_TIMEOUT_MS', 10 * 60_000);
+  const started = Date.now();
+  let fake: FakeFlora | undefined;
+  let workbench: Workbench | undefined;
+  const cleanup = async (): Promise<void> => {
+    await workbench?.close();
+    await fake?.close().catch((err: unknown) => log(`closing the fake server: ${errorMessage(err)}`));
+  };
+  const removeSignalHandlers = onTerminationSignal(cleanup);
+
+  let passed = 0;
+  let failed = 0;
+  const run = async (): Promise<void> => {
+    fake = await startFake('test');
+    workbench = await launchWorkbench({
+      label: 'flora-ui',
+      extensionDevelopmentPath: repoRoot,
+      env: fakeEnv(fake),
+    });
+    const ctx: SmokeContext = { page: workbench.page, fake, state: new Map() };
+    for (const [index, step] of steps.entries()) {
+      const stepStarted = Date.now();
+      try {
+        await step.run(ctx);
+        passed++;
+        process.stdout.write(`  ✔ ${step.name} (${Date.now() - stepStarted} ms)\n`);
+        await screenshot(ctx.page, index, step.name);
+      } catch (err) {
+        failed++;
+        process.stdout.write(`  ✖ ${step.name}\n    ${errorMessage(err).split('\n').join('\n    ')}\n`);
+        await screenshot(ctx.page, index, step.name, '-FAILED');
+        // Later steps build on earlier ones: after a failure they would only fail for the same reason.
+        return;
+      }
+    }
+  };
+
+  // Counted when the race ends: a step still running after a timeout must not change the verdict.
+  let verdict = { passed: 0, failed: 0 };
+  let timer: ReturnType<typeof deadline> | undefined;
+  try {
+    process.stdout.write('UI smoke test\n');
+    fs.rmSync(screenshotsDir, { recursive: true, force: true });
+    fs.mkdirSync(screenshotsDir, { recursive: true });
+    build();
+    await prepareHost();
+    timer = deadline(timeoutMs, `the UI smoke test took longer than ${timeoutMs} ms (FLORA_TEST_TIMEOUT_MS)`);
+    await Promise.race([run(), timer.promise]);
+    verdict = { passed, failed };
+  } catch (err) {
+    verdict = { passed, failed: failed + 1 };
+    log(errorMessage(err));
+    if (workbench) log(`--- code-server log ---\n${workbench.codeServer.logTail(40)}`);
+  } finally {
+    timer?.cancel();
+  }
+  await cleanup();
+  removeSignalHandlers();
+
+  const skipped = Math.max(0, steps.length - verdict.passed - verdict.failed);
+  log(`UI smoke test took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${screenshotsDir}`);
+  process.stdout.write(
+    `${verdict.passed} passed, ${verdict.failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,
+  );
+  return verdict.failed === 0 && verdict.passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(errorMessage(err));
+    process.exit(1);
+  },
+);
