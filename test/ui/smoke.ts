@@ -61,6 +61,18 @@ async function treeRows(page: Page): Promise<Row[]> {
     );
 }
 
+/** Runs a command through the Command Palette, as a user would. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+}
+
 const sorted = (list: string[]): string[] => [...list].sort((a, b) => a.localeCompare(b));
 
 const steps: Step[] = [
@@ -132,6 +144,105 @@ const steps: Step[] = [
         UI_TIMEOUT_MS,
       );
       log(`  "${name}" shows: ${children.map((c) => c.label).join(', ')}`);
+    },
+  },
+  {
+    name: 'expanding a project shows its generations with status icons',
+    run: async ({ page, fake, state }) => {
+      const workspaceId = state.get('workspaceId') ?? '';
+      const project = fake.projects(workspaceId)[0];
+      const expected = fake.generations({ project_id: project.project_id });
+      const row = floraView(page).locator('.monaco-list-row[aria-level="2"]', {
+        has: page.locator('.label-name', { hasText: project.name }),
+      });
+      await row.first().locator('.monaco-tl-twistie').click();
+      const icons = await waitFor(
+        `${expected.length} generation rows under "${project.name}"`,
+        async () => {
+          const found = await floraView(page)
+            .locator('.monaco-list-row[aria-level="3"]')
+            .evaluateAll((els) =>
+              els.map((el) => el.querySelector('.custom-view-tree-node-item-icon')?.className ?? ''),
+            );
+          return found.length >= Math.min(expected.length, 20) ? found : undefined;
+        },
+        UI_TIMEOUT_MS,
+      );
+      // Every status the project holds shows its codicon.
+      const wanted: Record<string, string> = {
+        pending: 'codicon-clock',
+        running: 'codicon-loading',
+        completed: 'codicon-pass',
+        failed: 'codicon-error',
+      };
+      for (const status of new Set(expected.map((g) => g.status))) {
+        if (!icons.some((c) => c.includes(wanted[status]))) {
+          throw new Error(
+            `no ${wanted[status]} icon for a ${status} generation among ${JSON.stringify(icons)}`,
+          );
+        }
+      }
+      state.set('project', project.name);
+    },
+  },
+  {
+    name: 'the status bar counts running jobs',
+    run: async ({ page, fake }) => {
+      const active =
+        fake.generations({ status: 'running' }).length + fake.generations({ status: 'pending' }).length;
+      if (active === 0) throw new Error('the fake dataset has nothing running');
+      const item = page.locator('.statusbar-item', { hasText: /\d+ running/ });
+      await item.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await waitFor(
+        `"${active} running" in the status bar`,
+        async () => ((await item.first().textContent())?.includes(`${active} running`) ? true : undefined),
+        UI_TIMEOUT_MS,
+      );
+    },
+  },
+  {
+    name: 'refresh keeps the expanded rows',
+    run: async ({ page, state }) => {
+      const before = (await treeRows(page)).filter((r) => r.expanded).map((r) => r.label);
+      await runCommand(page, 'FLORA: Refresh');
+      // The refresh happened when the project row shows its reloaded count again; expansion must hold.
+      await waitFor(
+        'the same rows expanded after refresh',
+        async () => {
+          const rows = await treeRows(page);
+          const expanded = rows.filter((r) => r.expanded).map((r) => r.label);
+          return JSON.stringify(expanded) === JSON.stringify(before) && rows.some((r) => r.level === 3)
+            ? true
+            : undefined;
+        },
+        UI_TIMEOUT_MS,
+      );
+      if (!before.includes(state.get('project') ?? ''))
+        throw new Error(`the project was not expanded: ${JSON.stringify(before)}`);
+    },
+  },
+  {
+    name: 'finished jobs leave the status bar and turn green or red in place',
+    run: async ({ page, fake }) => {
+      fake.advance(10 * 60_000);
+      await waitFor(
+        'no running count in the status bar',
+        async () =>
+          (await page.locator('.statusbar-item', { hasText: /\d+ running/ }).count()) === 0
+            ? true
+            : undefined,
+        UI_TIMEOUT_MS,
+      );
+      await waitFor(
+        'no spinning or clock icon in the tree',
+        async () =>
+          (await floraView(page)
+            .locator('.monaco-list-row .codicon-loading, .monaco-list-row .codicon-clock')
+            .count()) === 0
+            ? true
+            : undefined,
+        UI_TIMEOUT_MS,
+      );
     },
   },
 ];
