@@ -40,6 +40,7 @@ import type {
 } from './types';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+const RATE_LIMIT_FALLBACK_MS = 5_000;
 export const USER_AGENT = 'flora-generations-vscode/0.1.0';
 
 export interface FloraClientOptions {
@@ -74,6 +75,8 @@ export interface FloraApi {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Overrides the client's retries for this call (a caller with its own backoff passes 0). */
+  maxRetries?: number;
 }
 
 export interface GenerationQuery {
@@ -346,11 +349,16 @@ export class FloraClient implements FloraApi {
       } catch (err) {
         const error =
           err instanceof FloraError ? err : new ConnectionError('Request failed.', { cause: err });
-        if (!error.retryable || attempt >= this.maxRetries) throw error;
-        const wait = error.retryAfterMs ?? this.backoff(attempt);
+        if (!error.retryable || attempt >= (options.maxRetries ?? this.maxRetries)) throw error;
+        // A 429 without Retry-After waits at least 5 s (FLORA's own fallback), not the short backoff.
+        const wait =
+          error.retryAfterMs ??
+          (error.kind === 'rate_limit'
+            ? Math.max(RATE_LIMIT_FALLBACK_MS, this.backoff(attempt))
+            : this.backoff(attempt));
         if (wait > this.maxRetryWaitMs) throw error;
         this.logger.warn(
-          `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${this.maxRetries} in ${Math.round(wait)} ms.`,
+          `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${options.maxRetries ?? this.maxRetries} in ${Math.round(wait)} ms.`,
         );
         try {
           await this.clock.sleep(wait, options.signal);

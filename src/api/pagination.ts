@@ -8,6 +8,8 @@ export interface WalkOptions {
   logger?: Logger;
   /** Cursor to start from (page 1 when absent). */
   cursor?: string;
+  /** Ids already shown from earlier pages (when continuing a walk). */
+  seenIds?: Iterable<string>;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function* walkPages<T>(
   options: WalkOptions = {},
 ): AsyncGenerator<Page<T>, void, undefined> {
   const seenCursors = new Set<string>();
-  const seenIds = new Set<string>();
+  const seenIds = new Set<string>(options.seenIds);
   let cursor = options.cursor;
   let pages = 0;
   for (;;) {

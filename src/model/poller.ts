@@ -14,8 +14,21 @@ import type { FloraApi } from '../api/client';
 import type { FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
 import { isActive, type Generation, type KnownStatus } from '../api/types';
+import { walkPages } from '../api/pagination';
 import { Emitter } from './events';
 import { asFloraError, describeError, type Store } from './store';
+
+/** Failures that every request would meet alike: they end the tick and back off. */
+const LIST_WIDE = new Set<FloraError['kind']>([
+  'rate_limit',
+  'server',
+  'connection',
+  'timeout',
+  'authentication',
+]);
+
+/** Thrown inside a tick that restart/stop made obsolete. */
+class Superseded extends Error {}
 
 export interface Timers {
   now(): number;
@@ -93,6 +106,13 @@ export class Poller {
   private current: PollerState = { state: 'off' };
   private started = false;
   private disposed = false;
+  /** Bumped by restart/stop: a tick of an earlier run drops its results (another key answered them). */
+  private run = 0;
+  /** A tick was asked for while one ran: run another right after it. */
+  private again = false;
+  private lastTickAt = Number.NEGATIVE_INFINITY;
+  /** Watched jobs that left the running lists and are not announced yet (survives a failed settle). */
+  private readonly toAnnounce = new Set<string>();
   private readonly storeSub: { dispose(): void };
 
   constructor(private readonly options: PollerOptions) {
@@ -122,15 +142,24 @@ export class Poller {
 
   /** Same as start: the key or the base URL changed, so whatever stopped polling may be gone. */
   restart(): void {
-    this.active.clear();
-    this.publish([]);
+    this.forget();
     this.start();
   }
 
+  /** Signed out or turned off: nothing is followed, and nothing stays counted. */
   stop(): void {
     this.started = false;
     this.cancelTimer();
+    this.forget();
     this.setState({ state: 'off' });
+  }
+
+  private forget(): void {
+    this.run++;
+    this.active.clear();
+    this.vanished.clear();
+    this.toAnnounce.clear();
+    this.publish([]);
   }
 
   setFocused(focused: boolean): void {
@@ -140,10 +169,11 @@ export class Poller {
       !was &&
       focused &&
       this.started &&
-      this.current.state !== 'stopped' &&
-      this.current.state !== 'backoff'
+      (this.current.state === 'active' || this.current.state === 'idle')
     ) {
-      this.schedule(0);
+      // Catch up at once, unless the last tick is recent enough for the focused pace anyway.
+      const due = this.lastTickAt + this.interval();
+      this.schedule(Math.max(0, Math.min(due - this.timers.now(), this.interval())));
     }
   }
 
@@ -204,21 +234,32 @@ export class Poller {
   }
 
   private runTick(): Promise<void> {
-    if (this.ticking) return this.ticking;
+    if (this.ticking) {
+      this.again = true;
+      return this.ticking;
+    }
     this.ticking = this.tick().finally(() => {
       this.ticking = undefined;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0);
+      }
     });
     return this.ticking;
   }
 
   private async tick(): Promise<void> {
     if (this.disposed || !this.options.settings.enabled()) return;
+    const run = this.run;
+    this.lastTickAt = this.timers.now();
     const wasActive = this.active.size > 0 || this.storeHasActiveWork();
     try {
-      if (wasActive) await this.activeTick();
-      else await this.idleTick();
+      if (wasActive) await this.activeTick(run);
+      else await this.idleTick(run);
       this.failures = 0;
     } catch (err) {
+      // An error of an obsolete run (the old key's 401, say) says nothing about the new one.
+      if (err instanceof Superseded || run !== this.run) return;
       this.onError(asFloraError(err));
       return;
     }
@@ -228,70 +269,89 @@ export class Poller {
   }
 
   /** Two requests per tick (one per status) whatever the number of jobs; more only past 100 of a status. */
-  private async activeTick(): Promise<void> {
+  private async activeTick(run: number): Promise<void> {
     const [running, pending] = await Promise.all([
       this.allWithStatus('running'),
       this.allWithStatus('pending'),
     ]);
+    this.check(run);
     const seen = new Map<string, Generation>();
     for (const g of [...running, ...pending]) seen.set(g.id, g);
     this.options.store.applyGenerations([...seen.values()]);
     // Seen pending or running by this poller, now in neither list: finished while watched.
-    const watched = [...this.active.values()].filter((g) => !seen.has(g.id));
-    // Shown as active by the tree (or last session's cache) but not running now: settle them
-    // too, without announcing them — they may have finished long before anyone watched.
-    const unwatched = this.options.store
-      .allGenerations()
-      .filter(
-        (g) => isActive(g.status) && !seen.has(g.id) && !this.active.has(g.id) && !this.vanished.has(g.id),
-      );
+    for (const g of this.active.values()) if (!seen.has(g.id)) this.toAnnounce.add(g.id);
     this.active = seen;
     this.publish([...seen.values()]);
-    const done = await this.settle([...watched, ...unwatched]);
-    const announce = new Set(watched.map((g) => g.id));
-    const finished = done.filter((g) => announce.has(g.id));
+    // Everything the store still shows as active but FLORA no longer lists gets its final state:
+    // watched jobs, and those the tree (or last session's cache) showed, which are settled
+    // without being announced — they may have finished long before anyone watched.
+    const gone = this.options.store
+      .allGenerations()
+      .filter((g) => isActive(g.status) && !seen.has(g.id) && !this.vanished.has(g.id));
+    const done = await this.settle(gone, run);
+    const finished = done.filter((g) => this.toAnnounce.delete(g.id));
     if (finished.length) this.finished.fire(finished);
   }
 
   private async allWithStatus(status: KnownStatus): Promise<Generation[]> {
     const out: Generation[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_STATUS_PAGES; page++) {
-      const p = await this.options.api.listGenerations({ status, limit: STATUS_PAGE, cursor });
-      out.push(...p.items);
-      if (!p.nextCursor || p.items.length + p.skipped.length < STATUS_PAGE) break;
-      cursor = p.nextCursor;
-    }
+    // The poller has its own backoff: no retries inside the call, so a 429 costs one request.
+    const pages = walkPages(
+      (cursor) => this.options.api.listGenerations({ status, limit: STATUS_PAGE, cursor }, { maxRetries: 0 }),
+      (g) => g.id,
+      { maxPages: MAX_STATUS_PAGES, logger: this.logger },
+    );
+    for await (const page of pages) out.push(...page.items);
     return out;
   }
 
-  /** One `GET /runs/{id}` per finished generation, two at a time; returns those now terminal. */
-  private async settle(gone: Generation[]): Promise<Generation[]> {
+  /**
+   * One `GET /runs/{id}` per finished generation, two at a time; returns those now terminal.
+   * A list-wide failure (rate limit, outage, rejected key) stops it at once; a failure of one
+   * run (gone, forbidden, malformed) marks that run unavailable and the others go on.
+   */
+  private async settle(gone: Generation[], run: number): Promise<Generation[]> {
     const done: Generation[] = [];
     const queue = [...gone];
+    let failure: FloraError | undefined;
     const worker = async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) {
+      for (let g = queue.shift(); g && !failure; g = queue.shift()) {
         try {
-          const run = await this.options.api.getRun(g.runId, { pollUrl: g.pollUrl });
-          this.options.store.applyRun(g.id, run);
-          const merged = this.options.store.generation(g.id) ?? { ...g, ...run };
+          const detail = await this.options.api.getRun(g.runId, { pollUrl: g.pollUrl, maxRetries: 0 });
+          this.check(run);
+          this.options.store.applyRun(g.id, detail);
+          const merged = this.options.store.generation(g.id) ?? { ...g, ...detail };
           if (!isActive(merged.status)) done.push(merged);
         } catch (err) {
+          if (err instanceof Superseded) throw err;
           const e = asFloraError(err);
-          // A run that vanished (404) is not retried; other errors end the tick and back off.
-          if (e.kind !== 'not_found') throw e;
+          if (LIST_WIDE.has(e.kind)) {
+            failure ??= e;
+            return;
+          }
           this.vanished.add(g.id);
-          this.logger.warn(`Run ${g.runId} is no longer available: ${describeError(e)}`);
+          this.toAnnounce.delete(g.id);
+          this.options.store.markUnavailable(g.id);
+          this.logger.warn(`Run ${g.runId} can no longer be followed: ${describeError(e)}`);
         }
       }
     };
-    await Promise.all([worker(), worker()]);
+    const results = await Promise.allSettled([worker(), worker()]);
+    this.check(run);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    if (failure) throw failure;
     return done;
   }
 
-  private async idleTick(): Promise<void> {
+  /** Throws when restart/stop happened since the tick began: its answers belong to another key. */
+  private check(run: number): void {
+    if (run !== this.run || this.disposed) throw new Superseded();
+  }
+
+  private async idleTick(run: number): Promise<void> {
     const limit = Math.min(100, Math.max(1, this.options.idlePageSize?.() ?? 20));
-    const page = await this.options.api.listGenerations({ limit });
+    const page = await this.options.api.listGenerations({ limit }, { maxRetries: 0 });
+    this.check(run);
     this.options.store.applyGenerations(page.items);
     const active = page.items.filter((g) => isActive(g.status));
     if (active.length) {
@@ -319,9 +379,11 @@ export class Poller {
     }
     if (error.kind === 'cancelled') return;
     this.failures++;
-    const exp = Math.min(MAX_BACKOFF_MS, this.interval() * 2 ** (this.failures - 1));
+    const base = this.interval();
+    const exp = Math.min(MAX_BACKOFF_MS, base * 2 ** (this.failures - 1));
     const jittered = exp * (0.75 + 0.25 * this.random());
-    const wait = Math.min(MAX_BACKOFF_MS, Math.max(error.retryAfterMs ?? 0, jittered));
+    // Never sooner than the normal pace (jitter must not undercut the unfocused floor).
+    const wait = Math.min(MAX_BACKOFF_MS, Math.max(base, error.retryAfterMs ?? 0, jittered));
     this.logger.warn(`Polling failed (${describeError(error)}); next try in ${Math.round(wait / 1000)} s.`);
     this.setState({ state: 'backoff', until: this.timers.now() + wait, error });
     this.schedule(wait);
@@ -339,7 +401,7 @@ export class Poller {
   }
 
   private storeHasActiveWork(): boolean {
-    return this.options.store.allGenerations().some((g) => isActive(g.status));
+    return this.options.store.allGenerations().some((g) => isActive(g.status) && !this.vanished.has(g.id));
   }
 
   private setState(state: PollerState): void {

@@ -8,7 +8,17 @@ import type { FloraApi } from '../api/client';
 import { ConnectionError, FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
 import { walkPages } from '../api/pagination';
-import type { Generation, KnownStatus, Model, Page, Project, RunState, Workspace } from '../api/types';
+import {
+  isActive,
+  isTerminal,
+  type Generation,
+  type KnownStatus,
+  type Model,
+  type Page,
+  type Project,
+  type RunState,
+  type Workspace,
+} from '../api/types';
 import { Emitter } from './events';
 
 export interface Filter {
@@ -94,8 +104,12 @@ export class Store {
   private currentFilter: Filter = {};
   private connectionState: ConnectionState = { state: 'ok' };
   private readonly inflight = new Map<string, Promise<void>>();
+  /** The last queued operation per list, so operations on one list run in turn. */
+  private readonly chains = new Map<string, Promise<void>>();
   /** Bumped when everything is dropped (sign-out, key change, filter), so late answers are ignored. */
   private epoch = 0;
+  /** Bumped when the status filter changes: generation lists loaded before are not the answer. */
+  private generationEpoch = 0;
   private readonly logger: Logger;
 
   constructor(
@@ -257,14 +271,22 @@ export class Store {
    */
   async refresh(): Promise<void> {
     await this.loadWorkspaces();
-    if (this.isUnauthorized()) return;
+    // A rejected key, a rate limit or an unreachable FLORA would fail every further list the
+    // same way: stop at the first sign instead of spending requests to learn it again.
+    if (this.shouldStopRefreshing()) return;
     for (const workspaceId of [...this.projectLists.keys()]) {
       if (this.projectList(workspaceId).loaded) await this.loadProjects(workspaceId, 'refresh');
+      if (this.shouldStopRefreshing()) return;
     }
     for (const projectId of [...this.generationLists.keys()]) {
       if (this.generationList(projectId).loaded) await this.loadGenerations(projectId, 'refresh');
-      if (this.isUnauthorized()) return;
+      if (this.shouldStopRefreshing()) return;
     }
+  }
+
+  private shouldStopRefreshing(): boolean {
+    const state = this.connectionState.state;
+    return state === 'unauthorized' || state === 'rate_limited' || state === 'offline';
   }
 
   /** Re-reads one project's generation list (as many pages as it had). */
@@ -287,7 +309,7 @@ export class Store {
       this.applyRun(id, run);
       this.succeeded();
     } catch (err) {
-      this.failed(err);
+      if (epoch === this.epoch) this.failed(err);
       throw err;
     }
   }
@@ -299,21 +321,17 @@ export class Store {
     const touchedLists = new Set<string>();
     for (const g of items) {
       const old = this.generationById.get(g.id);
-      if (old && sameGeneration(old, g)) continue;
-      // A list item lacks nothing the detail has, except when the detail added outputs: keep them.
-      const merged =
-        old && g.outputs.length === 0 && old.outputs.length > 0 && g.status === old.status
-          ? { ...g, outputs: old.outputs }
-          : g;
-      this.generationById.set(g.id, merged);
+      const merged = mergeGeneration(old, g);
+      const changed = !old || !sameGeneration(old, merged);
+      if (changed) this.generationById.set(g.id, merged);
       const list = this.generationLists.get(g.projectId);
-      if (list?.loaded && !list.ids.includes(g.id) && this.matchesFilter(g)) {
+      if (list?.loaded && !list.ids.includes(g.id) && this.matchesFilter(merged)) {
         this.generationLists.set(g.projectId, {
           ...list,
-          ids: insertByTime(list.ids, g, this.generationById),
+          ids: insertByTime(list.ids, merged, this.generationById),
         });
         touchedLists.add(g.projectId);
-      } else if (old) {
+      } else if (old && changed) {
         this.changes.fire({ kind: 'generation', id: g.id });
       }
     }
@@ -324,16 +342,28 @@ export class Store {
   applyRun(id: string, run: RunState): void {
     const old = this.generationById.get(id);
     if (!old) return;
-    const merged: Generation = {
-      ...old,
+    const merged = mergeGeneration(old, {
       ...run,
       id: old.id,
       workspaceId: old.workspaceId,
       projectId: old.projectId,
       modelId: old.modelId,
-    };
+    });
     if (sameGeneration(old, merged)) return;
     this.generationById.set(id, merged);
+    this.changes.fire({ kind: 'generation', id });
+  }
+
+  /** FLORA no longer answers for this run (404): it is shown as such and no longer followed. */
+  markUnavailable(id: string): void {
+    const old = this.generationById.get(id);
+    if (!old || !isActive(old.status)) return;
+    this.generationById.set(id, {
+      ...old,
+      status: 'unknown',
+      rawStatus: 'unavailable',
+      errorMessage: old.errorMessage ?? 'FLORA no longer returns this run.',
+    });
     this.changes.fire({ kind: 'generation', id });
   }
 
@@ -344,9 +374,12 @@ export class Store {
     this.currentFilter = next;
     if (statusChanged) {
       // Generation lists were loaded under the old status filter: they are not the new answer.
-      this.epoch++;
+      // Workspace and project lists are unaffected and keep loading.
+      this.generationEpoch++;
       this.generationLists.clear();
-      this.inflight.clear();
+      for (const key of [...this.inflight.keys()])
+        if (key.startsWith('generations:')) this.inflight.delete(key);
+      for (const key of [...this.chains.keys()]) if (key.startsWith('generations:')) this.chains.delete(key);
     }
     this.changes.fire({ kind: 'filter' });
     this.changes.fire({ kind: 'root' });
@@ -356,6 +389,7 @@ export class Store {
   clear(): void {
     this.epoch++;
     this.inflight.clear();
+    this.chains.clear();
     this.root = EMPTY;
     this.workspaceById.clear();
     this.projectLists.clear();
@@ -429,11 +463,14 @@ export class Store {
   private async ensureModels(): Promise<void> {
     if (this.modelsRequested) return;
     this.modelsRequested = true;
+    const epoch = this.epoch;
     try {
       const models = await this.api.listModels();
+      if (epoch !== this.epoch) return;
       for (const m of models) this.modelById.set(m.id, m);
       this.changes.fire({ kind: 'models' });
     } catch (err) {
+      if (epoch !== this.epoch) return;
       // Names are a nicety: without them items show the model id. Try again on the next refresh.
       this.modelsRequested = false;
       this.logger.warn(`Could not load model names: ${describeError(err)}`);
@@ -450,7 +487,15 @@ export class Store {
         this.succeeded();
         this.changes.fire({ kind: 'workspace', id: p.workspaceId });
       } catch (err) {
+        if (epoch !== this.epoch) return;
         this.failed(err);
+        // Shown under the filtered workspace, so the filter does not just look empty.
+        const ws = this.currentFilter.workspaceId;
+        if (ws) {
+          const list = this.projectList(ws);
+          this.projectLists.set(ws, { ...list, error: asFloraError(err), stale: list.loaded });
+          this.changes.fire({ kind: 'workspace', id: ws });
+        }
       }
     });
   }
@@ -458,6 +503,7 @@ export class Store {
   private loadProjects(workspaceId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
     return this.loadList({
       key: `projects:${workspaceId}`,
+      epoch: () => 0,
       mode,
       get: () => this.projectList(workspaceId),
       set: (s) => this.projectLists.set(workspaceId, s),
@@ -471,6 +517,7 @@ export class Store {
   private loadGenerations(projectId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
     return this.loadList({
       key: `generations:${projectId}`,
+      epoch: () => this.generationEpoch,
       mode,
       get: () => this.generationList(projectId),
       set: (s) => this.generationLists.set(projectId, s),
@@ -481,12 +528,7 @@ export class Store {
           cursor,
           limit: this.pageSize(),
         }),
-      store: (g) => {
-        const old = this.generationById.get(g.id);
-        const keepOutputs =
-          old && g.outputs.length === 0 && old.outputs.length > 0 && old.status === g.status;
-        this.generationById.set(g.id, keepOutputs ? { ...g, outputs: old.outputs } : g);
-      },
+      store: (g) => this.generationById.set(g.id, mergeGeneration(this.generationById.get(g.id), g)),
       idOf: (g: Generation) => g.id,
       changed: () => this.changes.fire({ kind: 'project', id: projectId }),
     });
@@ -494,6 +536,8 @@ export class Store {
 
   private loadList<T>(spec: {
     key: string;
+    /** A second epoch for this kind of list (the status filter invalidates generation lists). */
+    epoch: () => number;
     mode: 'first' | 'more' | 'refresh';
     get: () => ListState;
     set: (s: ListState) => void;
@@ -502,66 +546,85 @@ export class Store {
     idOf: (item: T) => string;
     changed: () => void;
   }): Promise<void> {
-    const key = spec.mode === 'more' ? `${spec.key}:more` : spec.key;
-    return this.once(key, async (epoch) => {
+    return this.serialized(spec.key, spec.mode, async () => {
+      const epoch = this.epoch;
+      const listEpoch = spec.epoch();
+      const current = () => epoch === this.epoch && listEpoch === spec.epoch();
       const before = spec.get();
       if (spec.mode === 'more' && !before.nextCursor) return;
       spec.set({ ...before, loading: true });
       spec.changed();
       try {
-        let next: ListState;
-        if (spec.mode === 'more') {
-          const page = await spec.fetch(before.nextCursor);
-          if (epoch !== this.epoch) return;
+        const more = spec.mode === 'more';
+        const pages = more ? 1 : Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        let estimate: number | undefined;
+        let walked = 0;
+        for await (const page of walkPages((c) => spec.fetch(c), spec.idOf, {
+          maxPages: pages,
+          logger: this.logger,
+          cursor: more ? before.nextCursor : undefined,
+          // "More" continues the list: what it already holds is not added twice.
+          seenIds: more ? before.ids : undefined,
+        })) {
+          if (!current()) return;
           page.items.forEach(spec.store);
-          const seen = new Set(before.ids);
-          const ids = [...before.ids, ...page.items.map(spec.idOf).filter((id) => !seen.has(id))];
-          next = {
-            ids,
-            nextCursor: page.nextCursor,
-            pagesLoaded: before.pagesLoaded + 1,
-            loaded: true,
-            loading: false,
-            stale: before.stale,
-            totalEstimate: page.totalEstimate ?? before.totalEstimate,
-          };
-        } else {
-          const pages = Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
-          const ids: string[] = [];
-          let cursor: string | undefined;
-          let estimate: number | undefined;
-          let walked = 0;
-          for await (const page of walkPages((c) => spec.fetch(c), spec.idOf, {
-            maxPages: pages,
-            logger: this.logger,
-          })) {
-            if (epoch !== this.epoch) return;
-            page.items.forEach(spec.store);
-            ids.push(...page.items.map(spec.idOf));
-            cursor = page.nextCursor;
-            estimate = page.totalEstimate ?? estimate;
-            walked++;
-          }
-          next = {
-            ids,
-            nextCursor: cursor,
-            pagesLoaded: walked,
-            loaded: true,
-            loading: false,
-            stale: false,
-            totalEstimate: estimate,
-          };
+          ids.push(...page.items.map(spec.idOf));
+          cursor = page.nextCursor;
+          estimate = page.totalEstimate ?? estimate;
+          walked++;
         }
+        if (!current()) return;
+        // Merge into the list as it is now: the poller may have inserted items meanwhile.
+        const now = spec.get();
+        const next: ListState = more
+          ? {
+              ids: [...now.ids, ...ids.filter((id) => !now.ids.includes(id))],
+              nextCursor: cursor,
+              pagesLoaded: now.pagesLoaded + walked,
+              loaded: true,
+              loading: false,
+              stale: now.stale,
+              totalEstimate: estimate ?? now.totalEstimate,
+            }
+          : {
+              ids,
+              nextCursor: cursor,
+              pagesLoaded: walked,
+              loaded: true,
+              loading: false,
+              stale: false,
+              totalEstimate: estimate,
+            };
         spec.set(next);
         this.succeeded();
       } catch (err) {
-        if (epoch !== this.epoch) return;
-        const current = spec.get();
-        spec.set({ ...current, loading: false, error: asFloraError(err), stale: current.loaded });
+        if (!current()) return;
+        const now = spec.get();
+        spec.set({ ...now, loading: false, error: asFloraError(err), stale: now.loaded });
         this.failed(err);
       }
       spec.changed();
     });
+  }
+
+  /**
+   * Runs list operations one after the other per list (a "Load more" never races a refresh of
+   * the same list), and shares a request already queued or running for the same list and mode.
+   */
+  private serialized(list: string, mode: string, task: () => Promise<void>): Promise<void> {
+    const key = `${list}:${mode}`;
+    const queued = this.inflight.get(key);
+    if (queued) return queued;
+    const previous = this.chains.get(list) ?? Promise.resolve();
+    const p = previous.then(task, task).finally(() => {
+      if (this.inflight.get(key) === p) this.inflight.delete(key);
+      if (this.chains.get(list) === p) this.chains.delete(list);
+    });
+    this.inflight.set(key, p);
+    this.chains.set(list, p);
+    return p;
   }
 
   private pageSize(): number {
@@ -643,6 +706,24 @@ export function describeError(err: unknown): string {
   if (e.status) parts.push(`HTTP ${e.status}`);
   if (e.requestId) parts.push(e.requestId);
   return parts.join(' · ');
+}
+
+/**
+ * One rule for every merge: fields the newer answer lacks are kept, outputs are kept when the
+ * newer answer (a list item) has none for the same status, and a finished run never goes back to
+ * pending or running because an older answer arrived late.
+ */
+export function mergeGeneration(old: Generation | undefined, next: Generation): Generation {
+  if (!old) return next;
+  if (isTerminal(old.status) && isActive(next.status)) return old;
+  const merged: Generation = { ...old };
+  for (const [k, v] of Object.entries(next) as Array<[keyof Generation, unknown]>) {
+    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (next.outputs.length === 0 && old.outputs.length > 0 && next.status === old.status) {
+    merged.outputs = old.outputs;
+  }
+  return merged;
 }
 
 function sameGeneration(a: Generation, b: Generation): boolean {

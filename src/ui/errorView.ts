@@ -30,6 +30,13 @@ export function userFacingError(error: FloraError): UserFacingError {
             action: { command: 'flora.setApiKey', title: 'Set API Key' },
           };
     case 'permission':
+      if (error.code === 'paid_plan_required') {
+        return {
+          title: 'FLORA’s API needs a paid plan for this workspace',
+          detail,
+          action: { command: 'flora.showLogs', title: 'Show Logs' },
+        };
+      }
       return {
         title: 'This API key has no access — use a key of this workspace',
         detail,

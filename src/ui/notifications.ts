@@ -13,6 +13,8 @@ export interface NotifierActions {
   reveal(generationId: string): Promise<unknown>;
   openOutput(generationId: string): Promise<unknown>;
   showLogs(): void;
+  /** An action failed: logged, never an unhandled rejection. */
+  failed(err: unknown): void;
 }
 
 export class FinishNotifier implements vscode.Disposable {
@@ -56,11 +58,13 @@ export class FinishNotifier implements vscode.Disposable {
     this.shown.push(text);
     const actions = g.outputs.length ? ['Open', 'Open Output'] : ['Open'];
     const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(text, ...actions).then((choice) => {
-      if (choice === 'Open') return this.actions.reveal(g.id);
-      if (choice === 'Open Output') return this.actions.openOutput(g.id);
-      return undefined;
-    });
+    show(text, ...actions)
+      .then((choice) => {
+        if (choice === 'Open') return this.actions.reveal(g.id);
+        if (choice === 'Open Output') return this.actions.openOutput(g.id);
+        return undefined;
+      })
+      .then(undefined, (err: unknown) => this.actions.failed(err));
   }
 
   private grouped(gens: Generation[]): void {
@@ -71,10 +75,10 @@ export class FinishNotifier implements vscode.Disposable {
         : `FLORA: ${gens.length} generations finished${failed ? ` (${failed} failed)` : ''}.`;
     this.shown.push(text);
     const first = gens.find((g) => g.status === 'failed') ?? gens[0];
-    void vscode.window.showInformationMessage(text, 'Open').then((choice) => {
-      if (choice === 'Open') return this.actions.reveal(first.id);
-      return undefined;
-    });
+    vscode.window
+      .showInformationMessage(text, 'Open')
+      .then((choice) => (choice === 'Open' ? this.actions.reveal(first.id) : undefined))
+      .then(undefined, (err: unknown) => this.actions.failed(err));
   }
 
   dispose(): void {

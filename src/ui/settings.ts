@@ -38,9 +38,10 @@ export function createSettings(): Settings {
   const config = () => vscode.workspace.getConfiguration(SECTION);
   return {
     apiBaseUrl() {
-      const inspected = config().inspect<string>('apiBaseUrl');
-      const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-      return (explicit || process.env.FLORA_BASE_URL || DEFAULT_BASE_URL).trim();
+      // Only the user's own setting: a repository's .vscode/settings.json must never be able to
+      // send the key somewhere else.
+      const user = config().inspect<string>('apiBaseUrl')?.globalValue;
+      return (user || process.env.FLORA_BASE_URL || DEFAULT_BASE_URL).trim();
     },
     pageSize: () => clampInt(config().get('pageSize'), 1, 100, 20),
     autoRefresh: () => config().get<boolean>('autoRefresh', true) !== false,

@@ -54,11 +54,13 @@ suite('live status', () => {
     // Jobs finish one after the other on the fake server's clock.
     await fake.advance(60_000);
     await waitFor('only the pending one left', () => counted(api.poller.running) === 1, 60_000);
-    for (const j of jobs) {
-      const g = api.store.generation(j.generation_id);
-      // The store learned of them through the poller even if the tree never loaded their project.
-      if (g) assert.ok(g.status === 'completed' || g.status === 'failed', g.status);
-    }
+    // The store learned of them through the poller even if the tree never loaded their project,
+    // and each got its final state from one run fetch.
+    await waitFor('the jobs to settle', () =>
+      jobs.every((j) =>
+        ['completed', 'failed'].includes(api.store.generation(j.generation_id)?.status ?? ''),
+      ),
+    );
     assert.equal(api.view.badge?.value, 1);
   });
 

@@ -49,6 +49,12 @@ export class ManualTimers implements Timers {
     if (!this.queue.length) return undefined;
     return Math.min(...this.queue.map((q) => q.at)) - this.t;
   }
+  /** Lets time pass without any timer firing (none may be due within it). */
+  idle(ms: number): void {
+    const next = this.nextDelay();
+    assert.ok(next === undefined || next > ms, 'a timer would fire meanwhile');
+    this.t += ms;
+  }
   /** Fires the next timer (moving the fake server's clock alike) and waits for the tick it starts. */
   async runNext(poller: Poller, server: FakeFlora): Promise<number> {
     const next = [...this.queue].sort((a, b) => a.at - b.at)[0];

@@ -136,6 +136,99 @@ describe('Poller', () => {
     poller.dispose();
   });
 
+  it('stops settling at the first rate limit instead of asking for every finished job', async () => {
+    const prj = fake.projects()[0].project_id;
+    fake.startGenerations(prj, 20, { durationMs: 10_000 });
+    const { timers, poller } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    assert.equal(poller.running.running.length, 20);
+    fake.inject(
+      'GET /runs/:id',
+      { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '60' },
+      { times: Infinity },
+    );
+    fake.advance(20_000);
+    await timers.runNext(poller, fake);
+    assert.ok(fake.requestCount('GET /runs/:id') <= 2, `${fake.requestCount('GET /runs/:id')} run requests`);
+    assert.equal(poller.state.state, 'backoff');
+    assert.ok(timers.nextDelay()! >= 60_000);
+    poller.dispose();
+  });
+
+  it('one run it cannot read does not stall the others, and is no longer shown as running', async () => {
+    const prj = fake.projects()[0].project_id;
+    const jobs = fake.startGenerations(prj, 2, { durationMs: 10_000 });
+    const { timers, poller, store, finished } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    fake.inject('GET /runs/:id', { kind: 'status', status: 400, code: 'input_validation_error' });
+    fake.advance(20_000);
+    await timers.runNext(poller, fake);
+    assert.notEqual(poller.state.state, 'backoff');
+    const statuses = jobs.map((j) => store.generation(j.generation_id)?.status).sort();
+    assert.deepEqual(statuses, ['completed', 'unknown']);
+    assert.equal(finished.flat().length, 1, 'the readable one is announced');
+    await timers.runNext(poller, fake);
+    assert.equal(poller.state.state, 'idle', 'nothing left that looks active');
+    poller.dispose();
+  });
+
+  it('still announces a finished job when fetching its final state failed once', async () => {
+    const prj = fake.projects()[0].project_id;
+    const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000, finalStatus: 'failed' });
+    const { timers, poller, finished } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    fake.inject('GET /runs/:id', { kind: 'status', status: 503, code: 'service_unavailable' });
+    fake.advance(20_000);
+    await timers.runNext(poller, fake);
+    assert.equal(finished.length, 0);
+    await timers.runNext(poller, fake);
+    assert.deepEqual(
+      finished.flat().map((g) => g.id),
+      [job.generation_id],
+    );
+    poller.dispose();
+  });
+
+  it('drops the answer of a tick that a key change made obsolete', async () => {
+    const prj = fake.projects()[0].project_id;
+    fake.startGenerations(prj, 2, { durationMs: 3_600_000 });
+    const { timers, poller } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    // The old key's tick is answered 401 only after the key changed.
+    fake.inject('GET /generations', { kind: 'delay', ms: 200 });
+    const timer = timers.nextDelay()!;
+    const inFlight = timers.runNext(poller, fake);
+    fake.inject('GET /generations', { kind: 'status', status: 401, code: 'invalid_api_key' }, { times: 1 });
+    poller.restart();
+    await inFlight;
+    await poller.whenIdle();
+    assert.ok(timer > 0);
+    assert.notEqual(poller.state.state, 'stopped', 'the new key is not blamed for the old one');
+    poller.dispose();
+  });
+
+  it('forgets running jobs on stop (sign-out)', async () => {
+    const prj = fake.projects()[0].project_id;
+    fake.startGenerations(prj, 2, { durationMs: 3_600_000 });
+    const { timers, poller } = setup();
+    poller.start();
+    await timers.runNext(poller, fake);
+    await timers.runNext(poller, fake);
+    assert.equal(poller.running.running.length, 2);
+    poller.stop();
+    assert.equal(poller.running.running.length, 0);
+    assert.equal(timers.nextDelay(), undefined);
+    poller.dispose();
+  });
+
   it('honours Retry-After on 429, and backs off exponentially without it, up to 5 minutes', async () => {
     const { timers, poller } = setup();
     fake.inject('GET /generations', { kind: 'status', status: 429, code: 'rate_limited', retryAfter: '90' });
@@ -202,6 +295,13 @@ describe('Poller', () => {
     poller.setFocused(false);
     await timers.runNext(poller, fake);
     assert.equal(timers.nextDelay(), UNFOCUSED_ACTIVE_INTERVAL_MS);
+    // Focus right after a tick: no extra request, just the focused pace again.
+    poller.setFocused(true);
+    assert.equal(timers.nextDelay(), 3_000);
+    poller.setFocused(false);
+    await timers.runNext(poller, fake);
+    timers.idle(20_000);
+    // Focus after 20 s unfocused: an immediate catch-up tick.
     poller.setFocused(true);
     assert.equal(timers.nextDelay(), 0, 'an immediate catch-up tick');
     await timers.runNext(poller, fake);

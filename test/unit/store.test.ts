@@ -217,6 +217,76 @@ describe('Store', () => {
     assert.ok(snap.generationLists.length >= 1);
   });
 
+  it('a "Load more" racing a refresh loses no page', async () => {
+    pageSize = 3;
+    const store = newStore();
+    const prj = bigProject();
+    const all = fake.generations({ project_id: prj }).map((g) => g.generation_id);
+    await store.ensureGenerations(prj);
+    fake.inject('GET /generations', { kind: 'delay', ms: 100 });
+    await Promise.all([store.refresh(), store.loadMoreGenerations(prj)]);
+    assert.deepEqual(store.generationList(prj).ids, all.slice(0, 6));
+    assert.equal(store.generationList(prj).pagesLoaded, 2);
+  });
+
+  it('a status filter change leaves no project list stuck loading', async () => {
+    pageSize = 1;
+    const store = newStore();
+    const ws = fake.workspaces()[0].workspace_id;
+    await store.ensureProjects(ws);
+    fake.inject('GET /projects', { kind: 'delay', ms: 150 });
+    const more = store.loadMoreProjects(ws);
+    store.setFilter({ status: 'failed' });
+    await more;
+    assert.equal(store.projectList(ws).loading, false);
+    assert.equal(store.projectList(ws).ids.length, 2, 'the page in flight still arrived');
+  });
+
+  it('never turns a finished generation back to running, and keeps what a newer answer lacks', async () => {
+    const store = newStore();
+    const prj = bigProject();
+    await store.ensureGenerations(prj);
+    const done = store.generations(prj).find((g) => g.status === 'completed' && g.cost !== undefined)!;
+    store.applyGenerations([{ ...done, status: 'running', outputs: [] }]);
+    assert.equal(store.generation(done.id)?.status, 'completed');
+    store.applyRun(done.id, { ...done, cost: undefined, outputs: [] });
+    assert.equal(store.generation(done.id)?.cost, done.cost);
+    assert.deepEqual(store.generation(done.id)?.outputs, done.outputs);
+  });
+
+  it('ends "Load more" on an empty page even if FLORA still sends a cursor', async () => {
+    const g = fake.generations()[0];
+    const item = (id: string) => ({
+      id,
+      runId: id,
+      status: 'completed' as const,
+      rawStatus: 'completed',
+      progress: 100,
+      createdAt: 1,
+      outputs: [],
+      workspaceId: g.workspace_id,
+      projectId: 'prj_x',
+    });
+    let calls = 0;
+    const scripted = {
+      ...client,
+      listGenerations: (q: { cursor?: string }) => {
+        calls++;
+        return Promise.resolve(
+          q.cursor
+            ? { items: [], skipped: [], nextCursor: 'again' }
+            : { items: [item('run_a'), item('run_a')], skipped: [], nextCursor: 'c1' },
+        );
+      },
+    } as unknown as FloraClient;
+    const store = new Store(scripted, { pageSize: () => 2 });
+    await store.ensureGenerations('prj_x');
+    assert.deepEqual(store.generationList('prj_x').ids, ['run_a'], 'a duplicate within a page is dropped');
+    await store.loadAllGenerations('prj_x', { maxPages: 50 });
+    assert.equal(calls, 2, 'the empty page ends it');
+    assert.equal(store.generationList('prj_x').nextCursor, undefined);
+  });
+
   it('forgets everything on clear (sign-out) and ignores answers that arrive after it', async () => {
     const store = newStore();
     fake.inject('GET /workspaces', { kind: 'delay', ms: 200 });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isFloraError } from '../../api/errors';
 import type { Deps } from '../deps';
 import { userFacingError } from '../errorView';
+import { plain } from '../notifications';
 
 /**
  * Asks for a key (unless one is passed, as tests and scripts do), checks it with a real request,
@@ -27,30 +28,33 @@ export async function setApiKey(
           })
         )?.trim();
   if (!key) return false;
-  const probe = deps.api.withOptions({ apiKey: () => key, maxRetries: 1, logger: deps.logger });
+  let probe: ReturnType<typeof deps.api.withOptions> | undefined;
   try {
+    probe = deps.api.withOptions({ apiKey: () => key, maxRetries: 1, logger: deps.logger });
+    const client = probe;
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Checking the FLORA API key…' },
-      () => probe.listWorkspaces(),
+      () => client.listWorkspaces(),
     );
   } catch (err) {
     const shown = isFloraError(err) ? userFacingError(err) : undefined;
     const kind = isFloraError(err) ? err.kind : 'unknown';
     if (kind === 'authentication' || kind === 'permission') {
       void vscode.window
-        .showErrorMessage(`FLORA rejected this API key. ${shown?.detail ?? ''}`, 'Try Again')
-        .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined));
+        .showErrorMessage(plain(`FLORA rejected this API key. ${shown?.detail ?? ''}`), 'Try Again')
+        .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined))
+        .then(undefined, (e: unknown) => deps.logger.warn(`Set API Key: ${String(e)}`));
       return false;
     }
     if (typeof given === 'string') return false;
     const choice = await vscode.window.showWarningMessage(
-      `Could not check the key: ${shown?.title ?? String(err)}. Save it anyway?`,
+      plain(`Could not check the key: ${shown?.title ?? String(err)}. Save it anyway?`),
       'Save Anyway',
       'Cancel',
     );
     if (choice !== 'Save Anyway') return false;
   } finally {
-    void probe.close();
+    void probe?.close();
   }
   await deps.keys.set(key);
   deps.logger.info('API key stored in secret storage.');

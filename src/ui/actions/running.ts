@@ -19,8 +19,21 @@ export async function revealGeneration(
   }
   const node = deps.tree.generationNode(g.id);
   if (!node) return false;
-  await deps.view.reveal(node, { select: true, focus: true, expand: false });
-  return true;
+  try {
+    await deps.view.reveal(node, { select: true, focus: true, expand: false });
+    return true;
+  } catch {
+    // The tree hides it (another workspace or project is filtered): say so instead of failing.
+    const choice = await vscode.window.showInformationMessage(
+      'This generation is hidden by the current filter.',
+      'Clear Filter',
+    );
+    if (choice === 'Clear Filter') {
+      await vscode.commands.executeCommand('flora.clearFilter');
+      await deps.view.reveal(node, { select: true, focus: true }).then(undefined, () => undefined);
+    }
+    return false;
+  }
 }
 
 /** The status-bar click: a QuickPick of pending and running jobs; picking one reveals it. */
