@@ -1,6 +1,7 @@
 // One build script for every bundle: `node esbuild.js [--production] [--watch]`.
 // - dist/extension.js: the extension (Node, CommonJS, `vscode` provided by the host);
-// - out/test/integration/suite.js: the mocha suite that runs inside the extension host.
+// - out/test/integration/suite.js: the mocha suite that runs inside the extension host;
+// - dist/media/preview.js: the script of the preview webviews (browser, IIFE).
 const esbuild = require('esbuild');
 const path = require('node:path');
 
@@ -31,6 +32,16 @@ const builds = [
     outdir: path.join('out', 'test', 'integration'),
     // mocha loads reporters with require(): keep it a real package.
     external: ['vscode', 'mocha'],
+  },
+  // The preview webviews' script (a plain browser script, no Node, no vscode module).
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+    entryPoints: { preview: 'media/preview/main.ts' },
+    outdir: path.join('dist', 'media'),
   },
 ];
 

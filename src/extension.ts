@@ -12,6 +12,7 @@ import { registerCommands } from './ui/commands';
 import type { Deps } from './ui/deps';
 import { createLogger } from './ui/logger';
 import type { FloraNode } from './ui/nodes';
+import { OutputDragAndDropController, registerPreview, type PreviewManager } from './ui/preview';
 import { FinishNotifier } from './ui/notifications';
 import { createSettings } from './ui/settings';
 import { accountFingerprint, SnapshotCache } from './ui/snapshotCache';
@@ -26,10 +27,14 @@ export interface FloraExtensionApi {
   poller: Poller;
   notifier: FinishNotifier;
   statusBar: RunningStatusBar;
+  previews: PreviewManager;
 }
 
-/** How long store changes settle before the snapshot for the next start is written. */
-const SNAPSHOT_DEBOUNCE_MS = 3_000;
+/**
+ * At most one snapshot write per this period: progress changes every poll tick, and the snapshot
+ * only has to be recent enough to show something useful at the next start.
+ */
+const SNAPSHOT_THROTTLE_MS = 30_000;
 
 export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
   let hasKey = false;
@@ -59,7 +64,11 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
   if (saved) store.setFilter(saved);
 
   const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey });
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(VIEW_ID, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    dragAndDropController: new OutputDragAndDropController(store),
+  });
   const deps: Deps = {
     store,
     poller,
@@ -82,8 +91,12 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
         : openInBrowser(deps, id);
     },
     showLogs: () => channel.show(true),
+    failed: (err) =>
+      logger.warn(`Notification action failed: ${err instanceof Error ? err.message : String(err)}`),
   });
   context.subscriptions.push(tree, view, statusBar, notifier, ...registerCommands(deps));
+  const preview = registerPreview(deps, context);
+  context.subscriptions.push(...preview.disposables);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
   );
@@ -118,14 +131,20 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
   };
   context.subscriptions.push(
     store.onDidChange(() => {
-      snapshotTimer ??= setTimeout(saveSnapshot, SNAPSHOT_DEBOUNCE_MS);
+      snapshotTimer ??= setTimeout(saveSnapshot, SNAPSHOT_THROTTLE_MS);
     }),
     { dispose: () => snapshotTimer && clearTimeout(snapshotTimer) },
   );
 
   // ---- the key: the welcome view without one; everything reloads when it changes
-  const onKeyChanged = async (first: boolean) => {
+  let currentKey: string | undefined;
+  let keyBaseUrl: string | undefined;
+  const reload = async (first: boolean) => {
     const key = await keys.get();
+    // SecretStorage reports our own writes too: the same key at the same URL is no change.
+    if (!first && key === currentKey && keyBaseUrl === settings.apiBaseUrl()) return;
+    currentKey = key;
+    keyBaseUrl = settings.apiBaseUrl();
     hasKey = !!key;
     await vscode.commands.executeCommand('setContext', 'flora.hasApiKey', hasKey);
     store.clear();
@@ -141,13 +160,22 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
     if (hasKey) poller.restart();
     else poller.stop();
   };
-  void onKeyChanged(true);
+  // Key changes are handled one at a time, in order.
+  let reloading = Promise.resolve();
+  const onKeyChanged = (first: boolean) => {
+    reloading = reloading
+      .then(() => reload(first))
+      .catch((err: unknown) =>
+        logger.error(`Could not read the API key: ${err instanceof Error ? err.message : String(err)}`),
+      );
+  };
+  onKeyChanged(true);
   context.subscriptions.push(
-    keys.onDidChange(() => void onKeyChanged(false)),
+    keys.onDidChange(() => onKeyChanged(false)),
     settings.onDidChange((key) => {
       if (key === 'apiBaseUrl') {
         api.reconfigure();
-        void onKeyChanged(false);
+        onKeyChanged(false);
       } else if (key === 'pageSize') {
         void store.refresh();
       } else if (key === 'autoRefresh' || key === 'pollInterval' || key === 'idleRefreshInterval') {
@@ -160,7 +188,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
   poller.setFocused(vscode.window.state.focused);
 
   logger.info(`FLORA Generations activated (API ${settings.apiBaseUrl()}).`);
-  return { tree, view, store, poller, notifier, statusBar };
+  return { tree, view, store, poller, notifier, statusBar, previews: preview.previews };
 }
 
 export function deactivate(): void {

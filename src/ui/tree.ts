@@ -281,12 +281,19 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.iconPath = STATUS_ICONS[g.status];
     item.description = this.generationDescription(g);
     item.tooltip = this.generationTooltip(g, label);
-    item.contextValue = ['generation', `status-${g.status}`, g.outputs.length ? 'hasOutputs' : '']
+    const links = g.outputs.some((o) => o.kind !== 'text' && safeHttpUrl(o.url));
+    item.contextValue = [
+      'generation',
+      `status-${g.status}`,
+      g.outputs.length ? 'hasOutputs' : '',
+      links ? 'hasLinks' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     item.accessibilityInformation = {
       label: `${label}, ${STATUS_LABELS[g.status]}, ${item.description}`,
     };
+    item.command = { command: 'flora.preview', title: 'Preview', arguments: [node] };
     return item;
   }
 
@@ -295,7 +302,8 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (g.status === 'running') parts.push(`${Math.round(g.progress)}%`);
     if (g.status === 'pending') parts.push('queued');
     if (g.status === 'failed') parts.push('failed');
-    if (g.cost !== undefined) parts.push(cost(g.cost));
+    // Failed runs are generally not charged: "$0" on them is noise.
+    if (g.cost !== undefined && !(g.status === 'failed' && g.cost === 0)) parts.push(cost(g.cost));
     return parts.join(' · ');
   }
 
@@ -336,7 +344,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const g = this.store.generation(node.generationId);
     const o = g?.outputs.find((x) => x.id === node.outputId);
     const item = new vscode.TreeItem(
-      o ? outputLabel(o) : node.outputId,
+      o && g ? outputLabel(o, g.outputs) : node.outputId,
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
@@ -451,9 +459,11 @@ function sameMessage(a: FloraNode, b: FloraNode): boolean {
   return a.label === b.label && a.detail === b.detail;
 }
 
-function outputLabel(o: GenerationOutput): string {
+/** "Image", or "Image 2" when the generation has several of that kind. */
+function outputLabel(o: GenerationOutput, all: readonly GenerationOutput[]): string {
   if (o.kind === 'text') return `Text: ${snippet(o.url, 48)}`;
-  return OUTPUT_LABELS[o.kind];
+  const same = all.filter((x) => x.kind === o.kind);
+  return same.length > 1 ? `${OUTPUT_LABELS[o.kind]} ${same.indexOf(o) + 1}` : OUTPUT_LABELS[o.kind];
 }
 
 /** A plain tooltip whose lines come from the API: every line is escaped. */

@@ -1,0 +1,160 @@
+/**
+ * The output preview feature: generation previews, project galleries, "Save Output…", and
+ * drag-and-drop of outputs into editors. `registerPreview` is its one entry point.
+ */
+import * as vscode from 'vscode';
+import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model/format';
+import type { Deps } from '../deps';
+import type { FloraNode } from '../nodes';
+import { MARKDOWN_DROP_KIND, MarkdownOutputDropProvider } from './dragAndDrop';
+import { GALLERY_VIEW_TYPE, PREVIEW_VIEW_TYPE } from './messages';
+import { PreviewManager } from './manager';
+import type { SaveOptions, SaveResult } from './save';
+
+export { OutputDragAndDropController } from './dragAndDrop';
+export { PreviewManager } from './manager';
+
+export function registerPreview(
+  deps: Deps,
+  context: vscode.ExtensionContext,
+): { disposables: vscode.Disposable[]; previews: PreviewManager } {
+  const previews = new PreviewManager(deps, context.extensionUri);
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'flora.preview': (node) => previewGeneration(deps, previews, node),
+    'flora.previewProject': (node) => previewProject(deps, previews, node),
+    'flora.saveOutput': (node, options) => saveOutputCommand(deps, previews, node, options),
+  };
+  const disposables: vscode.Disposable[] = [
+    previews,
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews.previewSerializer),
+    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, previews.gallerySerializer),
+    vscode.languages.registerDocumentDropEditProvider(
+      { language: 'markdown' },
+      new MarkdownOutputDropProvider(deps.store),
+      { dropMimeTypes: ['text/uri-list'], providedDropEditKinds: [MARKDOWN_DROP_KIND] },
+    ),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
+  return { disposables, previews };
+}
+
+/** A generation row, an output row, a generation id; or nothing, and the user picks from what is loaded. */
+export async function previewGeneration(
+  deps: Pick<Deps, 'store'>,
+  previews: PreviewManager,
+  arg: unknown,
+): Promise<boolean> {
+  const node = arg as FloraNode | undefined;
+  let id: string | undefined;
+  if (typeof arg === 'string') id = arg;
+  else if (node?.kind === 'generation' || node?.kind === 'output') id = node.generationId;
+  if (id) {
+    previews.openGeneration(id, { preserveFocus: true });
+    return true;
+  }
+  const store = deps.store;
+  const all = store.allGenerations().sort((a, b) => b.createdAt - a.createdAt);
+  if (all.length === 0) {
+    void vscode.window.showInformationMessage(
+      'No FLORA generations are loaded yet: expand a project in the FLORA view first.',
+    );
+    return false;
+  }
+  const now = Date.now();
+  const picked = await vscode.window.showQuickPick(
+    all.map((g) => ({
+      label: store.modelName(g.modelId) ?? 'Generation',
+      description: `${STATUS_LABELS[g.status]} · ${relativeTime(g.createdAt, now)}`,
+      detail: `${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`,
+      id: g.id,
+    })),
+    {
+      title: 'Preview Generation',
+      placeHolder: 'Pick a loaded generation',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
+  );
+  if (!picked) return false;
+  previews.openGeneration(picked.id, { preserveFocus: false });
+  return true;
+}
+
+/** A project row or a project id; or nothing, and the user picks a loaded project. */
+export async function previewProject(
+  deps: Pick<Deps, 'store'>,
+  previews: PreviewManager,
+  arg: unknown,
+): Promise<boolean> {
+  const node = arg as FloraNode | undefined;
+  let id: string | undefined;
+  if (typeof arg === 'string') id = arg;
+  else if (node?.kind === 'project') id = node.projectId;
+  if (!id) {
+    const store = deps.store;
+    const projects = store
+      .visibleWorkspaces()
+      .flatMap((w) => store.visibleProjects(w.id).map((p) => ({ p, w })));
+    if (projects.length === 0) {
+      void vscode.window.showInformationMessage(
+        'No FLORA projects are loaded yet: open the FLORA view first.',
+      );
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(
+      projects.map(({ p, w }) => ({ label: p.name, description: w.name, id: p.id })),
+      {
+        title: 'Preview Project',
+        placeHolder: 'Pick a project to show as a gallery',
+        matchOnDescription: true,
+      },
+    );
+    id = picked?.id;
+  }
+  if (!id) return false;
+  previews.openProject(id);
+  return true;
+}
+
+/** An output row (or `{ generationId, outputId }`); a generation row asks which output when it has several. */
+export async function saveOutputCommand(
+  deps: Pick<Deps, 'store'>,
+  previews: PreviewManager,
+  arg: unknown,
+  options: unknown,
+): Promise<SaveResult> {
+  const node = arg as Partial<{ kind: string; generationId: string; outputId: string }> | undefined;
+  const generationId = typeof node?.generationId === 'string' ? node.generationId : undefined;
+  let outputId = typeof node?.outputId === 'string' ? node.outputId : undefined;
+  if (generationId && !outputId) {
+    const outputs = deps.store.generation(generationId)?.outputs ?? [];
+    if (outputs.length === 1) outputId = outputs[0].id;
+    else if (outputs.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        outputs.map((o, i) => ({
+          label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`,
+          description: o.kind === 'text' ? snippet(o.url, 60) : o.url,
+          id: o.id,
+        })),
+        { title: 'Save which output?' },
+      );
+      outputId = picked?.id;
+      if (!outputId) return { saved: false, reason: 'dismissed' };
+    }
+  }
+  if (!generationId || !outputId) {
+    void vscode.window.showInformationMessage('Pick an output in the FLORA view to save it.');
+    return { saved: false, reason: 'no-output' };
+  }
+  return previews.saveOutput(generationId, outputId, saveOptions(options));
+}
+
+/** Only the two known options, with the right types: a command's arguments can come from anywhere. */
+function saveOptions(raw: unknown): SaveOptions | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const o = raw as { target?: unknown; maxBytes?: unknown };
+  const out: SaveOptions = {};
+  if (o.target instanceof vscode.Uri) out.target = o.target;
+  if (typeof o.maxBytes === 'number' && o.maxBytes > 0) out.maxBytes = o.maxBytes;
+  return out;
+}

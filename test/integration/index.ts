@@ -1,0 +1,66 @@
+// Entry point the extension host calls with `extensionTestsPath` (bundled by esbuild.js into
+// out/test/integration/suite.js, with `mocha` and `vscode` left as real packages).
+import * as fs from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import Mocha from 'mocha';
+
+/**
+ * Every integration test module, in run order: add a line here for a new suite. The dynamic imports
+ * are bundled into the same file but evaluated lazily, so they run after mocha's globals exist.
+ */
+const testModules: Array<() => Promise<unknown>> = [
+  () => import('./activation.test.js'),
+  () => import('./tree.test.js'),
+  () => import('./live.test.js'),
+  () => import('./preview.test.js'),
+];
+
+export interface TestResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  tests: string[];
+  failures: Array<{ title: string; error: string }>;
+}
+
+/** `color: false` leaves mocha's ✔/✖ symbols colored when CI=true (picked at load time); strip them. */
+function plainSymbols(): void {
+  const { symbols } = Mocha.reporters.Base;
+  symbols.ok = stripVTControlCharacters(symbols.ok);
+  symbols.err = stripVTControlCharacters(symbols.err);
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  plainSymbols();
+  // What `mocha.loadFiles` does per file: install suite()/test()/setup()… as globals.
+  mocha.suite.emit('pre-require', globalThis, '', mocha);
+  for (const load of testModules) await load();
+
+  const result: TestResult = { passed: 0, failed: 0, pending: 0, tests: [], failures: [] };
+  await new Promise<void>((resolve) => {
+    const runner = mocha.run(() => resolve());
+    runner.on('pass', (test) => {
+      result.passed++;
+      result.tests.push(test.fullTitle());
+    });
+    runner.on('fail', (test, err: unknown) => {
+      result.failed++;
+      result.tests.push(test.fullTitle());
+      result.failures.push({
+        title: test.fullTitle(),
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    });
+    runner.on('pending', (test) => {
+      result.pending++;
+      result.tests.push(test.fullTitle());
+    });
+  });
+
+  const resultFile = process.env.FLORA_TEST_RESULT;
+  if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(result, null, 2) + '\n');
+
+  if (result.failed > 0) throw new Error(`${result.failed} integration test(s) failed`);
+  if (result.passed === 0) throw new Error('no integration test ran');
+}
