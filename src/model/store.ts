@@ -552,10 +552,13 @@ export class Store {
       const current = () => epoch === this.epoch && listEpoch === spec.epoch();
       const before = spec.get();
       if (spec.mode === 'more' && !before.nextCursor) return;
+      const more = spec.mode === 'more';
       spec.set({ ...before, loading: true });
-      spec.changed();
+      // Only "Load more" announces its start (its row turns into "Loading…"). A first load or a
+      // refresh is shown by the view's own progress; announcing it would make the tree re-ask for
+      // the very children it is waiting for.
+      if (more) spec.changed();
       try {
-        const more = spec.mode === 'more';
         const pages = more ? 1 : Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
         const ids: string[] = [];
         let cursor: string | undefined;
