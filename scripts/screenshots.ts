@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../test/runner/fake';
 import { launchWorkbench, prepareHost, type Workbench } from '../test/runner/host';
 import { build, errorMessage, log, repoRoot, waitFor } from '../test/runner/util';
+import { palettePick, webviewFrame } from '../test/ui/previewSteps';
 
 const outDir = path.join(repoRoot, 'docs', 'screenshots');
 const TIMEOUT = 60_000;
@@ -62,6 +63,44 @@ async function main(): Promise<void> {
     fs.mkdirSync(outDir, { recursive: true });
     await page.screenshot({ path: path.join(outDir, 'tree.png') });
     log(`wrote ${path.join(outDir, 'tree.png')}`);
+
+    // The preview of a completed image generation of that project (on its first page).
+    const image = fake
+      .generations({ project_id: prj.project_id })
+      .slice(0, 20)
+      .find((g) => g.status === 'completed' && g.outputs?.some((o) => o.type === 'imageUrl'));
+    if (!image) throw new Error(`no completed image generation on the first page of ${prj.name}`);
+    await palettePick(page, 'FLORA: Preview Generation', image.generation_id);
+    const preview = await webviewFrame(page, 'preview', (d) => d.view === 'preview');
+    await waitFor(
+      'the preview images to load',
+      async () =>
+        (await preview.evaluate(() => {
+          const imgs = Array.from(document.querySelectorAll('img'));
+          return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+        }))
+          ? true
+          : undefined,
+      TIMEOUT,
+    );
+    await page.screenshot({ path: path.join(outDir, 'preview.png') });
+    log(`wrote ${path.join(outDir, 'preview.png')}`);
+
+    // The project's gallery.
+    await palettePick(page, 'FLORA: Preview Project', prj.name);
+    const gallery = await webviewFrame(page, 'gallery', (d) => d.view === 'gallery');
+    await waitFor(
+      'gallery thumbnails',
+      async () =>
+        (await gallery.evaluate(
+          () => Array.from(document.querySelectorAll('img')).filter((i) => i.naturalWidth > 0).length,
+        )) >= 3
+          ? true
+          : undefined,
+      TIMEOUT,
+    );
+    await page.screenshot({ path: path.join(outDir, 'gallery.png') });
+    log(`wrote ${path.join(outDir, 'gallery.png')}`);
   } catch (err) {
     log(`screenshots failed: ${errorMessage(err)}`);
     process.exitCode = 1;

@@ -77,7 +77,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Runs a command through the Command Palette, then picks `choice` in the QuickPick it opens. */
-async function palettePick(page: Page, title: string, choice: string): Promise<void> {
+export async function palettePick(page: Page, title: string, choice: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -110,7 +110,7 @@ async function expand(page: Page, label: string): Promise<void> {
 }
 
 /** The webview document (the inner `active-frame` of `iframe.webview`) whose body matches. */
-async function webviewFrame(
+export async function webviewFrame(
   page: Page,
   what: string,
   match: (data: Record<string, string>) => boolean,

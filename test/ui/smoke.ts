@@ -112,6 +112,11 @@ const steps: Step[] = [
       } catch (err) {
         throw new Error(`${errorMessage(err)}; last seen: ${JSON.stringify(seen)}`);
       }
+      // What the first screen cost: logged for the README and the closing notes.
+      const byRoute = new Map<string, number>();
+      for (const r of fake.requests())
+        byRoute.set(r.route ?? r.path, (byRoute.get(r.route ?? r.path) ?? 0) + 1);
+      log(`  first screen: ${[...byRoute].map(([route, n]) => `${n}× ${route}`).join(', ')}`);
       const first = fake.workspaces()[0];
       state.set('workspace', first?.name ?? '');
       state.set('workspaceId', first?.workspace_id ?? '');
