@@ -31,7 +31,15 @@ function plainSymbols(): void {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({
+    ui: 'tdd',
+    // Generous: shared 2-core machines can be slow to boot a webview under load.
+    timeout: 180_000,
+    color: false,
+    reporter: 'spec',
+    // FLORA_TEST_GREP=preview runs only the tests whose full title matches (while developing).
+    grep: process.env.FLORA_TEST_GREP || undefined,
+  });
   plainSymbols();
   // What `mocha.loadFiles` does per file: install suite()/test()/setup()… as globals.
   mocha.suite.emit('pre-require', globalThis, '', mocha);
