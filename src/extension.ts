@@ -90,7 +90,6 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
         ? openOutput(deps, tree.outputNode(id, first.id))
         : openInBrowser(deps, id);
     },
-    showLogs: () => channel.show(true),
     failed: (err) =>
       logger.warn(`Notification action failed: ${err instanceof Error ? err.message : String(err)}`),
   });

@@ -129,10 +129,6 @@ export class Store {
     return this.connectionState;
   }
 
-  isUnauthorized(): boolean {
-    return this.connectionState.state === 'unauthorized';
-  }
-
   workspaceList(): ListState {
     return this.root;
   }

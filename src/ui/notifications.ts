@@ -12,7 +12,6 @@ const GROUP_AT = 3;
 export interface NotifierActions {
   reveal(generationId: string): Promise<unknown>;
   openOutput(generationId: string): Promise<unknown>;
-  showLogs(): void;
   /** An action failed: logged, never an unhandled rejection. */
   failed(err: unknown): void;
 }
