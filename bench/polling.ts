@@ -3,11 +3,11 @@
 // run-history view often ships (one GET /runs/{id} per running job per tick, plus the list),
 // both measured in this run against the fake FLORA server over the same simulated 10 minutes.
 // Request counts do not depend on machine speed, so these numbers are exact and repeatable.
-import { FloraClient } from '../src/api/client';
+import type { FloraClient } from '../src/api/client';
 import { Poller } from '../src/model/poller';
 import { Store } from '../src/model/store';
 import { FakeFlora } from '../test/fake-flora';
-import { ManualTimers, RecordingClock } from '../test/unit/helpers';
+import { fakeClient, ManualTimers } from '../test/unit/helpers';
 
 const MINUTES = 10;
 const INTERVAL_MS = 3_000;
@@ -45,11 +45,7 @@ async function naive(fake: FakeFlora, client: FloraClient): Promise<number> {
 
 async function main(): Promise<void> {
   const fake = await FakeFlora.start();
-  const client = new FloraClient({
-    baseUrl: fake.baseUrl,
-    apiKey: () => fake.apiKey,
-    clock: new RecordingClock(),
-  });
+  const client = fakeClient(fake);
   const rows: string[] = [];
   try {
     for (const running of [0, 10, 200]) {

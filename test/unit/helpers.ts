@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Clock } from '../../src/api/clock';
+import { FloraClient, type FloraClientOptions } from '../../src/api/client';
 import type { Logger } from '../../src/api/logger';
 import type { Poller, Timers } from '../../src/model/poller';
 import type { FakeFlora } from '../fake-flora';
@@ -67,4 +68,14 @@ export class ManualTimers implements Timers {
     await poller.whenIdle();
     return delay;
   }
+}
+
+/** A client of the fake server whose retry waits are recorded, not slept. */
+export function fakeClient(fake: FakeFlora, options: Partial<FloraClientOptions> = {}): FloraClient {
+  return new FloraClient({
+    baseUrl: fake.baseUrl,
+    apiKey: () => fake.apiKey,
+    clock: new RecordingClock(),
+    ...options,
+  });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FloraClient } from '../../src/api/client';
+import type { FloraClient } from '../../src/api/client';
 import type { Generation } from '../../src/api/types';
 import {
   MAX_BACKOFF_MS,
@@ -10,19 +10,14 @@ import {
 } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { ManualTimers, RecordingClock } from './helpers';
+import { fakeClient, ManualTimers } from './helpers';
 
 let fake: FakeFlora;
 let client: FloraClient;
 
 before(async () => {
   fake = await FakeFlora.start();
-  client = new FloraClient({
-    baseUrl: fake.baseUrl,
-    apiKey: () => fake.apiKey,
-    clock: new RecordingClock(),
-    maxRetries: 0,
-  });
+  client = fakeClient(fake, { maxRetries: 0 });
 });
 after(async () => {
   await client.close();
@@ -54,6 +49,13 @@ function setup(overrides: Partial<PollerSettings> = {}) {
   const finished: Generation[][] = [];
   poller.onDidFinish((g) => finished.push(g));
   return { timers, store, poller, finished };
+}
+
+/** Starts the poller and runs its first two ticks: the idle check that finds the work, then the first active tick. */
+async function startFollowing(poller: Poller, timers: ManualTimers): Promise<void> {
+  poller.start();
+  await timers.runNext(poller, fake);
+  await timers.runNext(poller, fake);
 }
 
 function generationRequests(): number {
@@ -140,9 +142,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     fake.startGenerations(prj, 20, { durationMs: 10_000 });
     const { timers, poller } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     assert.equal(poller.running.running.length, 20);
     fake.inject(
       'GET /runs/:id',
@@ -161,9 +161,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     const jobs = fake.startGenerations(prj, 2, { durationMs: 10_000 });
     const { timers, poller, store, finished } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     fake.inject('GET /runs/:id', { kind: 'status', status: 400, code: 'input_validation_error' });
     fake.advance(20_000);
     await timers.runNext(poller, fake);
@@ -180,9 +178,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000, finalStatus: 'failed' });
     const { timers, poller, finished } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     fake.inject('GET /runs/:id', { kind: 'status', status: 503, code: 'service_unavailable' });
     fake.advance(20_000);
     await timers.runNext(poller, fake);
@@ -199,9 +195,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     fake.startGenerations(prj, 2, { durationMs: 3_600_000 });
     const { timers, poller } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     // The old key's tick is answered 401 only after the key changed.
     fake.inject('GET /generations', { kind: 'delay', ms: 200 });
     const timer = timers.nextDelay()!;
@@ -219,9 +213,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     fake.startGenerations(prj, 2, { durationMs: 3_600_000 });
     const { timers, poller } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     assert.equal(poller.running.running.length, 2);
     poller.stop();
     assert.equal(poller.running.running.length, 0);
@@ -289,9 +281,7 @@ describe('Poller', () => {
     const prj = fake.projects()[0].project_id;
     fake.startGenerations(prj, 3, { durationMs: 30 * 60_000 });
     const { timers, poller } = setup();
-    poller.start();
-    await timers.runNext(poller, fake);
-    await timers.runNext(poller, fake);
+    await startFollowing(poller, timers);
     poller.setFocused(false);
     await timers.runNext(poller, fake);
     assert.equal(timers.nextDelay(), UNFOCUSED_ACTIVE_INTERVAL_MS);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FloraClient } from '../../src/api/client';
+import type { FloraClient } from '../../src/api/client';
 import { Store, type StoreChange } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { MemoryLogger, RecordingClock } from './helpers';
+import { fakeClient, MemoryLogger } from './helpers';
 
 let fake: FakeFlora;
 let client: FloraClient;
@@ -11,12 +11,7 @@ let pageSize = 5;
 
 before(async () => {
   fake = await FakeFlora.start();
-  client = new FloraClient({
-    baseUrl: fake.baseUrl,
-    apiKey: () => fake.apiKey,
-    clock: new RecordingClock(),
-    maxRetries: 0,
-  });
+  client = fakeClient(fake, { maxRetries: 0 });
 });
 after(async () => {
   await client.close();
