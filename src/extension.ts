@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
     failed: (err) =>
       logger.warn(`Notification action failed: ${err instanceof Error ? err.message : String(err)}`),
   });
-  context.subscriptions.push(tree, view, statusBar, notifier, ...registerCommands(deps));
+  context.subscriptions.push(tree, view, tree.attach(view), statusBar, notifier, ...registerCommands(deps));
   const preview = registerPreview(deps, context);
   context.subscriptions.push(...preview.disposables);
   context.subscriptions.push(

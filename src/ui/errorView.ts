@@ -7,7 +7,7 @@ export interface UserFacingError {
   title: string;
   /** What happened in FLORA's words, plus the request id to quote to support. */
   detail: string;
-  action: { command: string; title: string; arguments?: unknown[] };
+  action: { command: string; title: string };
 }
 
 export function userFacingError(error: FloraError): UserFacingError {
@@ -59,7 +59,7 @@ export function userFacingError(error: FloraError): UserFacingError {
       return {
         title: 'The FLORA settings are not usable',
         detail,
-        action: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['flora.'] },
+        action: { command: 'flora.openSettings', title: 'Open Settings' },
       };
     case 'not_found':
       return { title: 'Not found in FLORA', detail, action: retry };

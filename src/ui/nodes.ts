@@ -2,7 +2,7 @@
  * Tree nodes: one class per kind, each with a stable id built from FLORA ids (never labels), so
  * expansion and selection survive refreshes. Nodes hold ids only; data is read from the store.
  */
-export type MessageKind = 'error' | 'stale' | 'empty' | 'info';
+export type MessageKind = 'error' | 'stale' | 'empty' | 'info' | 'loading';
 
 export class WorkspaceNode {
   readonly kind = 'workspace';
@@ -63,7 +63,8 @@ export class MessageNode {
     readonly messageKind: MessageKind,
     readonly label: string,
     readonly detail: string,
-    readonly action?: { command: string; title: string; arguments?: unknown[] },
+    /** Run without arguments: a row's command arguments do not survive VS Code's refreshes. */
+    readonly action?: { command: string; title: string },
   ) {}
   get id(): string {
     return `msg:${this.parent?.id ?? 'root'}:${this.messageKind}`;

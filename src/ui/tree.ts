@@ -12,6 +12,7 @@ import {
   snippet,
 } from '../model/format';
 import type { ListState, Store, StoreChange } from '../model/store';
+import { VIEW_ID } from './actions/paging';
 import { userFacingError } from './errorView';
 import {
   GenerationNode,
@@ -45,15 +46,42 @@ export interface TreeOptions {
   now?: () => number;
 }
 
+/**
+ * How this provider stays in step with VS Code's tree (what the extension host does, read from
+ * VS Code 1.100's `ExtHostTreeView`):
+ *
+ * - A row's click command with arguments is cached in the extension host per render and disposed
+ *   when that row, or any ancestor, is refreshed; the row stays on screen with the dead command id
+ *   until the workbench re-fetches it ("Actual command not found"). So click commands here carry
+ *   no arguments: the handlers act on the row the click selected (see `clickTarget`).
+ * - Refreshing a row that has children disposes the children at once, and a children fetch that
+ *   overlaps a refresh of its parent registers the children under the replaced parent node: the
+ *   next fetch then fails with "Element with id … is already registered" and the rows go blank,
+ *   or a row keeps a stale item that no longer updates. Only a whole-tree refresh cancels fetches
+ *   in flight. So: when the rows under a parent change (Load more, Load All, refresh, a new
+ *   generation), the whole tree is refreshed (coalesced); when only a row's own content changes
+ *   (a progress tick), only that row is, and only if what it shows changed; `getChildren` never
+ *   waits on the network (it starts loads and answers from the store at once); and no list
+ *   hands VS Code one id twice.
+ */
 export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<FloraNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<FloraNode | FloraNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** One instance per id, so getParent/reveal and VS Code's element identity line up. */
-  private readonly nodes = new Map<string, FloraNode>();
+  /**
+   * One instance per id, so getParent/reveal and VS Code's element identity line up. Rebuilt from
+   * what VS Code asks for after every whole-tree refresh, so it holds only rows on screen.
+   */
+  private nodes = new Map<string, FloraNode>();
+  /** What each row showed when VS Code last read it: a change that shows nothing new is not sent. */
+  private shown = new Map<string, string>();
+  /** The child ids handed to VS Code per parent ('' = root): the structure VS Code holds. */
+  private structure = new Map<string, string>();
   private pendingChanges = new Set<FloraNode | undefined>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscription: { dispose(): void };
   private readonly now: () => number;
+  /** The row the user last selected: the target of an argument-less click command. */
+  private selected: FloraNode | undefined;
 
   constructor(
     private readonly store: Store,
@@ -70,7 +98,14 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
 
   // ------------------------------------------------------------ TreeDataProvider
 
-  async getChildren(element?: FloraNode): Promise<FloraNode[]> {
+  /** Answers at once from the store (never waits on FLORA); loads what is missing in the background. */
+  getChildren(element?: FloraNode): FloraNode[] {
+    const children = unique(this.children(element));
+    this.structure.set(element?.id ?? '', children.map((c) => c.id).join('\n'));
+    return children;
+  }
+
+  private children(element: FloraNode | undefined): FloraNode[] {
     if (!element) return this.rootChildren();
     switch (element.kind) {
       case 'workspace':
@@ -103,6 +138,28 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   }
 
   getTreeItem(element: FloraNode): vscode.TreeItem {
+    const item = this.buildItem(element);
+    this.shown.set(element.id, signature(item));
+    return item;
+  }
+
+  /** The row to act on for a command invoked without a node (a row click, the palette). */
+  clickTarget(arg: unknown): FloraNode | undefined {
+    if (isFloraNode(arg)) return arg;
+    return this.view?.selection[0] ?? this.selected;
+  }
+
+  /** Follows the view's selection, so that a click command knows its row. */
+  attach(view: vscode.TreeView<FloraNode>): vscode.Disposable {
+    this.view = view;
+    return view.onDidChangeSelection((e) => {
+      if (e.selection[0]) this.selected = e.selection[0];
+    });
+  }
+
+  private view: vscode.TreeView<FloraNode> | undefined;
+
+  private buildItem(element: FloraNode): vscode.TreeItem {
     switch (element.kind) {
       case 'workspace':
         return this.workspaceItem(element);
@@ -139,10 +196,13 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
 
   // ------------------------------------------------------------ children
 
-  private async rootChildren(): Promise<FloraNode[]> {
+  private rootChildren(): FloraNode[] {
     if (!this.options.hasKey()) return [];
-    await this.store.ensureWorkspaces();
     const list = this.store.workspaceList();
+    if (!list.loaded && !list.error) {
+      this.load(this.store.ensureWorkspaces());
+      return [this.loadingRow(undefined)];
+    }
     const nodes: FloraNode[] = [];
     const message = this.listMessage(undefined, list);
     if (message) nodes.push(message);
@@ -168,9 +228,14 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     return nodes;
   }
 
-  private async workspaceChildren(ws: WorkspaceNode): Promise<FloraNode[]> {
-    await this.store.ensureProjects(ws.workspaceId);
+  private workspaceChildren(ws: WorkspaceNode): FloraNode[] {
     const list = this.store.projectList(ws.workspaceId);
+    const only = this.store.filter.projectId;
+    const missing = only ? !this.store.project(only) && !list.error : !list.loaded && !list.error;
+    if (missing) {
+      this.load(this.store.ensureProjects(ws.workspaceId));
+      return [this.loadingRow(ws)];
+    }
     const nodes: FloraNode[] = [];
     const message = this.listMessage(ws, list);
     if (message) nodes.push(message);
@@ -183,9 +248,12 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     return nodes;
   }
 
-  private async projectChildren(prj: ProjectNode): Promise<FloraNode[]> {
-    await this.store.ensureGenerations(prj.projectId);
+  private projectChildren(prj: ProjectNode): FloraNode[] {
     const list = this.store.generationList(prj.projectId);
+    if (!list.loaded && !list.error) {
+      this.load(this.store.ensureGenerations(prj.projectId));
+      return [this.loadingRow(prj)];
+    }
     const nodes: FloraNode[] = [];
     const message = this.listMessage(prj, list);
     if (message) nodes.push(message);
@@ -212,6 +280,15 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
       );
     }
     return nodes;
+  }
+
+  /** Shows the view's progress bar while a first load runs; its end is announced by the store. */
+  private load(done: Promise<void>): void {
+    void vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => done);
+  }
+
+  private loadingRow(parent: WorkspaceNode | ProjectNode | undefined): MessageNode {
+    return this.intern(new MessageNode(parent, 'loading', 'Loading…', 'Asking FLORA…'));
   }
 
   /** An error row for a list: alone when nothing loaded, or above stale data. */
@@ -252,8 +329,8 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const item = new vscode.TreeItem(p?.name ?? node.projectId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon('folder-library');
-    if (list.loading) item.description = 'loading…';
-    else if (list.loaded) item.description = `${list.ids.length}${list.nextCursor ? '+' : ''}`;
+    // No "loading…" here: a project row that changes makes VS Code drop and re-fetch its rows.
+    if (list.loaded) item.description = `${list.ids.length}${list.nextCursor ? '+' : ''}`;
     item.contextValue = 'project';
     const lines: Array<[string, boolean?]> = [
       [p?.name ?? node.projectId, true],
@@ -293,7 +370,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.accessibilityInformation = {
       label: `${label}, ${STATUS_LABELS[g.status]}, ${item.description}`,
     };
-    item.command = { command: 'flora.preview', title: 'Preview', arguments: [node] };
+    item.command = { command: 'flora.preview', title: 'Preview' };
     return item;
   }
 
@@ -359,7 +436,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     md.appendMarkdown(`**${OUTPUT_LABELS[o.kind]}** \n\n`);
     md.appendText(o.kind === 'text' ? snippet(o.url, 600) : o.url);
     item.tooltip = md;
-    item.command = { command: 'flora.openOutput', title: 'Open Output', arguments: [node] };
+    item.command = { command: 'flora.openOutput', title: 'Open Output' };
     return item;
   }
 
@@ -378,7 +455,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.description =
       list.totalEstimate !== undefined ? `${list.ids.length} of about ${list.totalEstimate}` : undefined;
     item.contextValue = node.parent.kind === 'project' ? 'loadMore loadMoreGenerations' : 'loadMore';
-    item.command = loading ? undefined : { command: 'flora.loadMore', title: 'Load More', arguments: [node] };
+    item.command = loading ? undefined : { command: 'flora.loadMore', title: 'Load More' };
     return item;
   }
 
@@ -386,22 +463,20 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.iconPath =
-      node.messageKind === 'error'
-        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-        : node.messageKind === 'stale'
-          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-          : new vscode.ThemeIcon('info');
+      node.messageKind === 'loading'
+        ? new vscode.ThemeIcon('loading~spin')
+        : node.messageKind === 'error'
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+          : node.messageKind === 'stale'
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon('info');
     const md = new vscode.MarkdownString();
     md.appendText(node.detail || node.label);
     if (node.action) md.appendMarkdown(`\n\n_Click to ${node.action.title.toLowerCase()}._`);
     item.tooltip = md;
     item.contextValue = `message message-${node.messageKind}`;
     if (node.action) {
-      item.command = {
-        command: node.action.command,
-        title: node.action.title,
-        arguments: node.action.arguments,
-      };
+      item.command = { command: node.action.command, title: node.action.title };
       item.description = node.action.title;
     }
     return item;
@@ -424,34 +499,113 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
         this.queue(undefined);
         return;
       case 'workspace':
-        this.queueKnown(`ws:${e.id}`);
+        this.queueParent(`ws:${e.id}`);
         return;
       case 'project':
-        this.queueKnown(`prj:${e.id}`);
+        this.queueParent(`prj:${e.id}`);
         return;
       case 'generation':
-        this.queueKnown(`gen:${e.id}`);
+        this.queueRow(`gen:${e.id}`);
         return;
     }
   }
 
-  private queueKnown(id: string): void {
+  /**
+   * A list changed: when the rows under it are not the ones VS Code holds (or its own row reads
+   * differently), the whole tree is refreshed; otherwise only the rows under it that read
+   * differently ("Load more…" turning into "Loading…", a message row).
+   */
+  private queueParent(id: string): void {
     const node = this.nodes.get(id);
     // A node VS Code never received needs no update: it is read fresh when first shown.
-    if (node) this.queue(node);
+    if (!node) return;
+    if (this.rowChanged(node)) return this.queue(undefined);
+    const held = this.structure.get(id);
+    if (held === undefined) return; // never expanded: nothing under it is on screen
+    const now = unique(this.children(node));
+    if (now.map((c) => c.id).join('\n') !== held) return this.queue(undefined);
+    for (const child of now) {
+      if (!this.rowChanged(child)) continue;
+      // A message row is rebuilt as a new element when its text changes: VS Code knows only the old one.
+      if (child.kind === 'message') return this.queue(undefined);
+      this.queueLeafOrAll(child);
+    }
   }
 
-  /** Coalesces bursts of store events into one tree update per node (a whole-tree one wins). */
+  /** A generation changed: its row is refreshed if it reads differently, the tree if its outputs did. */
+  private queueRow(id: string): void {
+    const node = this.nodes.get(id);
+    if (!node || !this.rowChanged(node)) return;
+    this.queueLeafOrAll(node);
+  }
+
+  /**
+   * Refreshing a row also drops its children in VS Code: a row whose children are on screen is
+   * refreshed with the whole tree, so that no fetch of them can interleave with it.
+   */
+  private queueLeafOrAll(node: FloraNode): void {
+    const held = this.structure.get(node.id);
+    if (held !== undefined && held !== '') this.queue(undefined);
+    else this.queue(node);
+  }
+
+  /** Whether `node`'s row would read differently from what VS Code shows. */
+  private rowChanged(node: FloraNode): boolean {
+    const before = this.shown.get(node.id);
+    return before === undefined || before !== signature(this.buildItem(node));
+  }
+
+  /** Coalesces bursts of store events into one tree update per row (a whole-tree one wins). */
   private queue(node: FloraNode | undefined): void {
     this.pendingChanges.add(node);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       const batch = this.pendingChanges;
       this.pendingChanges = new Set();
-      if (batch.has(undefined)) this.changed.fire(undefined);
-      else for (const n of batch) this.changed.fire(n);
+      if (batch.has(undefined)) {
+        // VS Code re-reads every row it shows: what the maps held for rows gone is dropped.
+        this.nodes = new Map();
+        this.shown = new Map();
+        this.structure = new Map();
+        this.changed.fire(undefined);
+      } else {
+        this.changed.fire([...batch].filter((n): n is FloraNode => !!n));
+      }
     }, 30);
   }
+}
+
+/** Everything a row shows or does: two items with the same signature render the same. */
+function signature(item: vscode.TreeItem): string {
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+  return JSON.stringify([
+    typeof item.label === 'string' ? item.label : item.label?.label,
+    item.description,
+    icon?.id,
+    icon?.color?.id,
+    tooltip,
+    item.contextValue,
+    item.collapsibleState,
+    item.command?.command,
+    item.accessibilityInformation?.label,
+  ]);
+}
+
+/** The first of each id: VS Code refuses a list that holds one id twice. */
+function unique(nodes: FloraNode[]): FloraNode[] {
+  const seen = new Set<string>();
+  return nodes.filter((n) => !seen.has(n.id) && !!seen.add(n.id));
+}
+
+function isFloraNode(value: unknown): value is FloraNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ['workspace', 'project', 'generation', 'output', 'loadMore', 'message'].includes(
+      (value as { kind?: unknown }).kind as string,
+    )
+  );
 }
 
 function sameMessage(a: FloraNode, b: FloraNode): boolean {

@@ -99,8 +99,15 @@ export interface Row {
   label: string;
 }
 
+/**
+ * The rows under `parent` as the view shows them once loaded: the tree answers at once with a
+ * "Loading…" row while it asks FLORA, as VS Code sees it; this waits until that row is gone.
+ */
 export async function rows(api: FloraExtensionApi, parent?: FloraNode): Promise<Row[]> {
-  const nodes = (await api.tree.getChildren(parent)) ?? [];
+  const nodes = await waitFor('the rows to load', () => {
+    const now = api.tree.getChildren(parent);
+    return now.some((n) => n.kind === 'message' && n.messageKind === 'loading') ? undefined : now;
+  });
   return nodes.map((node) => {
     const item = api.tree.getTreeItem(node);
     return { node, item, label: labelOf(item) };

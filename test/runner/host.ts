@@ -48,6 +48,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Folder to open; defaults to an empty `workspace` folder in `dir`. */
   workspace?: string;
+  /** User settings written before start (`flora.pollInterval`, …). */
+  settings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -69,6 +71,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const { dir } = options;
   const workspace = options.workspace ?? path.join(dir, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
+  if (options.settings) {
+    const userDir = path.join(dir, 'user', 'User');
+    fs.mkdirSync(userDir, { recursive: true });
+    fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+  }
   const logFile = path.join(dir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const args = [
@@ -198,6 +205,8 @@ export interface WorkbenchOptions {
   /** Prefix for the temp dir name. */
   label?: string;
   viewport?: { width: number; height: number };
+  /** User settings for the workbench. */
+  settings?: Record<string, unknown>;
 }
 
 export interface Workbench {
@@ -239,7 +248,7 @@ export async function launchWorkbench(options: WorkbenchOptions): Promise<Workbe
     if (verbose()) log(`${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
   try {
-    codeServer = await startCodeServer({ dir, env: options.env });
+    codeServer = await startCodeServer({ dir, env: options.env, settings: options.settings });
     progress(`code-server listening on ${codeServer.origin}`);
     const browserEnv = { ...inheritedEnv(), ...isolatedEnv(dir) };
     context = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
+import { liveSteps, stopLiveTicker } from './liveSteps';
 import { previewSteps } from './previewSteps';
 import { launchWorkbench, prepareHost, type Workbench } from '../runner/host';
 import {
@@ -29,11 +30,15 @@ interface SmokeContext {
   fake: FakeFlora;
   /** Shared between steps, e.g. the workspace a step expanded. */
   state: Map<string, string>;
+  /** The workbench's temp dir (logs). */
+  workbenchDir: string;
 }
 
 interface Step {
   name: string;
   run(ctx: SmokeContext): Promise<void>;
+  /** Later steps need it: kept when FLORA_UI_GREP picks a subset. */
+  setup?: boolean;
 }
 
 interface Row {
@@ -79,6 +84,7 @@ const sorted = (list: string[]): string[] => [...list].sort((a, b) => a.localeCo
 const steps: Step[] = [
   {
     name: 'the workbench loads',
+    setup: true,
     run: async ({ page }) => {
       await page
         .locator('.monaco-workbench .part.activitybar')
@@ -87,6 +93,7 @@ const steps: Step[] = [
   },
   {
     name: 'the FLORA activity-bar icon opens the FLORA view',
+    setup: true,
     run: async ({ page }) => {
       const icon = page.locator('.part.activitybar a.action-label[aria-label="FLORA"]');
       await icon.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -96,6 +103,7 @@ const steps: Step[] = [
   },
   {
     name: "the tree's root rows are the fake server's workspaces",
+    setup: true,
     run: async ({ page, fake, state }) => {
       const expected = sorted(fake.workspaces().map((w) => w.name));
       if (expected.length === 0) throw new Error('the fake server has no workspaces');
@@ -251,8 +259,10 @@ const steps: Step[] = [
       );
     },
   },
-  // Last: they add generations to the first project.
+  // They add generations to the first project.
   ...previewSteps,
+  // Last: they seed the second workspace's projects and set a ticker going.
+  ...liveSteps,
 ];
 
 function slug(text: string): string {
@@ -277,6 +287,7 @@ async function main(): Promise<number> {
   let fake: FakeFlora | undefined;
   let workbench: Workbench | undefined;
   const cleanup = async (): Promise<void> => {
+    stopLiveTicker();
     await workbench?.close();
     await fake?.close().catch((err: unknown) => log(`closing the fake server: ${errorMessage(err)}`));
   };
@@ -290,9 +301,13 @@ async function main(): Promise<number> {
       label: 'flora-ui',
       extensionDevelopmentPath: repoRoot,
       env: fakeEnv(fake),
+      // Live updates on every 2 s tick, and pages of 50, as a user following busy projects has.
+      settings: { 'flora.pollInterval': 2, 'flora.pageSize': 50 },
     });
-    const ctx: SmokeContext = { page: workbench.page, fake, state: new Map() };
+    const ctx: SmokeContext = { page: workbench.page, fake, state: new Map(), workbenchDir: workbench.dir };
+    const grep = process.env.FLORA_UI_GREP;
     for (const [index, step] of steps.entries()) {
+      if (grep && !step.setup && !step.name.includes(grep)) continue;
       const stepStarted = Date.now();
       try {
         await step.run(ctx);

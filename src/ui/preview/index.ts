@@ -20,7 +20,7 @@ export function registerPreview(
 ): { disposables: vscode.Disposable[]; previews: PreviewManager } {
   const previews = new PreviewManager(deps, context.extensionUri);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'flora.preview': (node) => previewGeneration(deps, previews, node),
+    'flora.preview': (node) => previewGeneration(deps, previews, deps.tree.clickTarget(node)),
     'flora.previewProject': (node) => previewProject(deps, previews, node),
     'flora.saveOutput': (node, options) => saveOutputCommand(deps, previews, node, options),
   };
