@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
+import { inertSteps } from './inertSteps';
 import { previewSteps } from './previewSteps';
 import { launchWorkbench, prepareHost, type Workbench } from '../runner/host';
 import {
@@ -253,6 +254,7 @@ const steps: Step[] = [
   },
   // Last: they add generations to the first project.
   ...previewSteps,
+  ...inertSteps,
 ];
 
 function slug(text: string): string {
