@@ -8,23 +8,24 @@
  *   MarkdownStrings with `supportThemeIcons` turn `$(name)` into icons (vs/base/common/iconLabels.ts).
  * Nothing else is rendered there: emphasis, backticks and HTML show as typed.
  *
- * The text must read as the API sent it, so nothing is replaced: a zero-width space goes between
- * `]` and `(`, between `$` and `(`, and after a `<` that starts an autolink (`<command:…>`, which
- * only Markdown renders). Neither VS Code's parsers nor Markdown see a link or an icon any more,
- * and a person sees the same characters. Line breaks and other control characters become spaces
+ * The text must read as the API sent it, so nothing is replaced: a word joiner (U+2060, invisible
+ * and, unlike a zero-width space, no place to wrap the line) goes between `]` and `(`, between `$`
+ * and `(`, and after a `<` that starts an autolink (`<command:…>`, which only Markdown renders).
+ * Neither VS Code's parsers nor Markdown see a link or an icon any more, and a person sees the
+ * same characters on the same line. Line breaks and other control characters become spaces
  * (a notification is one line anyway); bidirectional overrides, which could make a name read
  * backwards, are dropped. Idempotent, so text may pass through it more than once.
  *
  * Not for Markdown: a MarkdownString takes API text through `appendText` (which escapes Markdown;
  * with `supportThemeIcons` set first, icons too).
  */
-const ZERO_WIDTH_SPACE = '\u200b';
+const WORD_JOINER = '\u2060';
 
 export function inertText(text: string): string {
   return String(text)
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`)
-    .replace(/\$\(/g, `$${ZERO_WIDTH_SPACE}(`)
-    .replace(/<(?=[a-z][a-z0-9+.-]*:)/gi, `<${ZERO_WIDTH_SPACE}`);
+    .replace(/\]\(/g, `]${WORD_JOINER}(`)
+    .replace(/\$\(/g, `$${WORD_JOINER}(`)
+    .replace(/<(?=[a-z][a-z0-9+.-]*:)/gi, `<${WORD_JOINER}`);
 }

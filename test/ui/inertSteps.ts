@@ -92,7 +92,7 @@ async function contextMenu(page: Page, target: Locator, item: string): Promise<v
 
 /** What an element shows and what in it could act: links with `command:` targets, rendered icons. */
 interface Rendered {
-  /** The text as a person reads it (zero-width characters are not seen; nbsp reads as a space). */
+  /** The text as a person reads it (a word joiner is not seen; nbsp reads as a space). */
   text: string;
   /** Elements whose href or data-href is a `command:` URI. */
   commandLinks: string[];
@@ -124,7 +124,7 @@ async function rendered(
             }));
       for (const { root, message } of candidates) {
         if (!(message instanceof HTMLElement) || root.getClientRects().length === 0) continue;
-        const text = message.innerText.replace(/[\u200b\u2060]/g, '').replace(/\u00a0/g, ' ');
+        const text = message.innerText.replace(/\u2060/g, '').replace(/\u00a0/g, ' ');
         if (!text.includes(marker)) continue;
         return {
           text,
@@ -249,10 +249,12 @@ export const inertSteps: InertStep[] = [
         fake.clearFaults();
       }
       assertInert('the Load All progress', shown, [`Loading all generations of ${PROJECT_NAME}`]);
-      // And it finishes: the project's three generations are loaded.
-      await poll('Load All to finish', async () =>
-        (await rendered(page, 'notification', 'Loading all generations of')) ? undefined : true,
-      );
+      // And it finishes: the progress closes and the project's row counts its three generations.
+      await poll('Load All to finish with 3 generations', async () => {
+        if (await rendered(page, 'notification', 'Loading all generations of')) return undefined;
+        const count = await row(page, 2, 'Inert project').locator('.label-description').textContent();
+        return count?.trim() === '3' ? true : undefined;
+      });
     },
   },
   {

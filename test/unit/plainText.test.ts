@@ -15,8 +15,12 @@ const ICON = /(\\)?\$\(([a-z0-9-]+(?:~[a-z0-9-]+)?)\)/gi;
 const MARKDOWN_LINK = /\]\(/;
 const AUTOLINK = /<[a-z][a-z0-9+.-]{1,31}:[^\s<>]*>/i;
 
-/** The text as a person reads it: zero-width characters take no space and are not seen. */
-const seen = (text: string): string => text.replace(/[\u200b\u2060]/g, '');
+/**
+ * The text as a person reads it: a word joiner (U+2060) is not seen and does not wrap the line.
+ * Only it is removed here, so any other inserted character (even a zero-width space, where a
+ * notification would wrap "$" and "(bug)" onto two lines) shows up as a difference.
+ */
+const seen = (text: string): string => text.replace(/\u2060/g, '');
 
 function links(text: string): string[] {
   return [...text.matchAll(NOTIFICATION_LINK)].map((m) => m[2]);
