@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Generation } from '../api/types';
 import type { Poller } from '../model/poller';
+import { inertText } from '../model/plainText';
 import type { Store } from '../model/store';
 
 export type NotifyOn = 'none' | 'failed' | 'all';
@@ -49,7 +50,7 @@ export class FinishNotifier implements vscode.Disposable {
     const project = this.store.project(g.projectId)?.name;
     const where = project ? ` in ${project}` : '';
     const failed = g.status === 'failed';
-    const text = plain(
+    const text = inertText(
       failed
         ? `FLORA: ${model}${where} failed${g.errorMessage ? `: ${g.errorMessage}` : '.'}`
         : `FLORA: ${model}${where} completed.`,
@@ -83,9 +84,4 @@ export class FinishNotifier implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
-}
-
-/** Notifications turn `[label](target)` into links: API text must not be able to make one. */
-export function plain(text: string): string {
-  return text.replace(/\[/g, '(').replace(/\]/g, ')');
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Generation } from '../api/types';
 import { absoluteTime, duration } from '../model/format';
+import { inertText } from '../model/plainText';
 import type { Poller, PollerState, RunningSummary } from '../model/poller';
 import type { Store } from '../model/store';
 import type { FloraNode } from './nodes';
@@ -52,30 +53,32 @@ export class RunningStatusBar implements vscode.Disposable {
   }
 
   private tooltip(s: RunningSummary, state: PollerState): vscode.MarkdownString {
-    const md = new vscode.MarkdownString();
+    // Theme icons on from the start: appendText then escapes `$(…)` in what it appends, so only
+    // the icons appended as Markdown below render. (Turned on after the API text, they rendered
+    // `$(…)` in names as icons.)
+    const md = new vscode.MarkdownString('', true);
     md.appendMarkdown('**FLORA** — ');
     md.appendText(this.countText(s));
     md.appendMarkdown('\n\n');
     const jobs = [...s.running, ...s.pending];
     for (const g of jobs.slice(0, MAX_TOOLTIP_JOBS)) {
       md.appendMarkdown('- ');
-      md.appendText(this.jobLine(g));
+      md.appendText(inertText(this.jobLine(g)));
       md.appendMarkdown('\n');
     }
     if (jobs.length > MAX_TOOLTIP_JOBS) md.appendText(`… and ${jobs.length - MAX_TOOLTIP_JOBS} more\n`);
     if (state.state === 'backoff') {
       md.appendMarkdown('\n$(warning) ');
       md.appendText(
-        `Updates paused: ${state.error.message} Next try in ${duration(Math.max(0, state.until - this.now()))} (${absoluteTime(state.until)}).`,
+        `Updates paused: ${inertText(state.error.message)} Next try in ${duration(Math.max(0, state.until - this.now()))} (${absoluteTime(state.until)}).`,
       );
     } else if (state.state === 'stopped') {
       md.appendMarkdown('\n$(error) ');
-      md.appendText(`Updates stopped: ${state.error.message} Set a valid API key to resume.`);
+      md.appendText(`Updates stopped: ${inertText(state.error.message)} Set a valid API key to resume.`);
     } else if (state.state === 'off') {
       md.appendMarkdown('\n');
       md.appendText('Automatic updates are off (flora.autoRefresh).');
     }
-    md.supportThemeIcons = true;
     md.appendMarkdown('\n\n_Click to pick a job and reveal it._');
     return md;
   }

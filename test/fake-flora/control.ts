@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorBody } from './api';
 import type {
   AddGenerationInput,
+  AddProjectInput,
   Fault,
   FakeFloraOptions,
   Generation,
@@ -33,6 +34,7 @@ export interface ControlTarget {
   resetCounts(): void;
   setOptions(partial: Pick<FakeFloraOptions, 'lastCursor' | 'timeUnit' | 'progressScale'>): void;
   startGenerations(projectId: string, count: number, opts?: StartGenerationsOptions): Generation[];
+  addProject(input: AddProjectInput): Project;
   addGeneration(input: AddGenerationInput): Generation;
   workspaces(): Workspace[];
   projects(workspaceId?: string): Project[];
@@ -91,6 +93,11 @@ const startSchema = z.object({
   finalStatus: z.enum(['completed', 'failed']).optional(),
   outputType: z.enum(OUTPUT_TYPES).optional(),
   staggerMs: z.number().min(0).optional(),
+});
+const addProjectSchema = z.object({
+  workspace_id: z.string(),
+  name: z.string(),
+  project_id: z.string().optional(),
 });
 const addSchema = z.object({
   project_id: z.string(),
@@ -190,6 +197,11 @@ export function handleControl(
         if (!p.ok) return p.result;
         const { project_id, count, ...opts } = p.value;
         return { status: 200, body: { generations: target.startGenerations(project_id, count, opts) } };
+      }
+      case 'POST /add-project': {
+        const p = parse(addProjectSchema, body);
+        if (!p.ok) return p.result;
+        return { status: 200, body: { project: target.addProject(p.value) } };
       }
       case 'POST /add-generation': {
         const p = parse(addSchema, body);

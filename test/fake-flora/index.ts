@@ -13,6 +13,7 @@ export {
   OUTPUT_TYPES,
   ROUTE_NAMES,
   type AddGenerationInput,
+  type AddProjectInput,
   type AuthState,
   type DatasetOptions,
   type ErrorEnvelope,

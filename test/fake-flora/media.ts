@@ -269,6 +269,27 @@ function generate(pathname: string): MediaFile | null {
   return null;
 }
 
+/**
+ * `/media/status-<code>[-anything].<ext>[?reason=…]`: a media file that fails with that status
+ * (400–599) and, when given, that reason phrase in the status line (any printable text, as a
+ * CDN or proxy might send). Null for other paths; a reason Node cannot send becomes a 400.
+ */
+export function failingMedia(
+  pathname: string,
+  query: URLSearchParams,
+): { status: number; reason: string | null } | null {
+  const m = /^\/media\/status-(\d{3})(?:-[\w-]*)?\.\w{1,5}$/.exec(pathname);
+  if (!m) return null;
+  const status = Number(m[1]);
+  if (status < 400 || status > 599) return null;
+  const reason = query.get('reason');
+  // What Node accepts in a status line (no CR/LF or other control characters).
+  if (reason !== null && !/^[\t\x20-\x7e\x80-\xff]*$/.test(reason)) {
+    return { status: 400, reason: 'Reason Not Sendable' };
+  }
+  return { status, reason };
+}
+
 export function resolveMedia(pathname: string): MediaFile | null {
   const hit = cache.get(pathname);
   if (hit) return hit;

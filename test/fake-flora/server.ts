@@ -6,11 +6,12 @@ import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control';
 import { DEFAULT_SEED, DEFAULT_START_TIME, buildTestDataset } from './dataset';
 import { buildDemoDataset } from './demoDataset';
 import { FaultBook, replacementResponse, rewriteBody, type ArmedFault, type RawResponse } from './faults';
-import { resolveMedia, sendMedia } from './media';
+import { failingMedia, resolveMedia, sendMedia } from './media';
 import { Clock, FloraStore } from './store';
 import {
   ROUTE_NAMES,
   type AddGenerationInput,
+  type AddProjectInput,
   type AuthState,
   type Fault,
   type FakeFloraOptions,
@@ -170,6 +171,12 @@ export class FakeFlora implements ControlTarget {
     return this.store.models();
   }
 
+  /** A new project with any name (hostile ones included); it shows first in its workspace. */
+  addProject(input: AddProjectInput): Project {
+    const id = this.store.addProject(input).project_id;
+    return this.projects(input.workspace_id).find((p) => p.project_id === id)!;
+  }
+
   addGeneration(input: AddGenerationInput): Generation {
     return this.store.generationView(this.store.addGeneration(input), this.fmt, this.origin);
   }
@@ -269,7 +276,7 @@ export class FakeFlora implements ControlTarget {
     if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
       await this.handleApiRequest(req, res, requestId, method, pathname, query);
     } else if (pathname.startsWith('/media/')) {
-      this.handleMedia(req, res, requestId, method, pathname);
+      this.handleMedia(req, res, requestId, method, pathname, query);
     } else if (pathname.startsWith(`${CONTROL_PREFIX}/`)) {
       await this.handleControlRequest(req, res, requestId, method, pathname, query);
     } else {
@@ -354,7 +361,23 @@ export class FakeFlora implements ControlTarget {
     requestId: string,
     method: string,
     pathname: string,
+    query: URLSearchParams,
   ): void {
+    const failing = failingMedia(pathname, query);
+    if (failing) {
+      // A CDN or proxy failing in its own words: the status line carries the reason phrase.
+      if (failing.reason === null) {
+        res.writeHead(failing.status, { 'content-type': 'text/plain', 'request-id': requestId });
+      } else {
+        res.writeHead(failing.status, failing.reason, {
+          'content-type': 'text/plain',
+          'request-id': requestId,
+        });
+      }
+      res.end(req.method === 'HEAD' ? undefined : `media failed with HTTP ${failing.status}\n`);
+      this.logLine(`${method} ${pathname} ${failing.status} (planted)`);
+      return;
+    }
     // Like FLORA's CDN: no API key needed.
     const file = method === 'GET' || method === 'HEAD' ? resolveMedia(pathname) : null;
     let status: number;

@@ -4,6 +4,7 @@ import { Rng } from './prng';
 import type { Dataset, GenerationRecord, OutputRecord, ProjectRecord } from './records';
 import type {
   AddGenerationInput,
+  AddProjectInput,
   FormatOptions,
   Generation,
   GenerationFilter,
@@ -212,6 +213,26 @@ export class FloraStore {
     let id = this.rng.id('run');
     while (this.records.has(id)) id = this.rng.id('run');
     return id;
+  }
+
+  /** A new project, newest of its workspace (created and last modified now). */
+  addProject(input: AddProjectInput): ProjectRecord {
+    if (!this.hasWorkspace(input.workspace_id)) throw new Error(`unknown workspace_id ${input.workspace_id}`);
+    const projectId = input.project_id ?? this.rng.id('prj');
+    if (!projectId.startsWith('prj_')) throw new Error('project_id must start with prj_');
+    if (this.projectsById.has(projectId)) throw new Error(`project_id ${projectId} already exists`);
+    const now = this.now();
+    const record: ProjectRecord = {
+      project_id: projectId,
+      name: input.name,
+      workspace_id: input.workspace_id,
+      created_at: now,
+      last_modified: now,
+      origin: 'api',
+    };
+    this.dataset.projects.push(record);
+    this.projectsById.set(projectId, record);
+    return record;
   }
 
   addGeneration(input: AddGenerationInput): GenerationRecord {

@@ -208,6 +208,13 @@ export interface StartGenerationsOptions {
  * `durationMs` (default 60 s) after starting, ending as `finalStatus` (default `completed`).
  * `null` for an optional field means "leave the key out of the item".
  */
+export interface AddProjectInput {
+  workspace_id: string;
+  name: string;
+  /** `prj_…`; a fresh id when left out. */
+  project_id?: string;
+}
+
 export interface AddGenerationInput {
   project_id: string;
   run_id?: string;

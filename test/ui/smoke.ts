@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
+import { inertSteps } from './inertSteps';
 import { liveSteps, stopLiveTicker } from './liveSteps';
 import { previewSteps } from './previewSteps';
 import { launchWorkbench, prepareHost, type Workbench } from '../runner/host';
@@ -261,6 +262,7 @@ const steps: Step[] = [
   },
   // They add generations to the first project.
   ...previewSteps,
+  ...inertSteps,
   // Last: they seed the second workspace's projects and set a ticker going.
   ...liveSteps,
 ];

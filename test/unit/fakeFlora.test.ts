@@ -538,6 +538,43 @@ void describe('media', () => {
     assert.equal(beyond.status, 416);
     await beyond.arrayBuffer();
   });
+
+  void it('fails on request with a planted status and reason phrase (/media/status-<code>.<ext>?reason=)', async () => {
+    const reason = '[Run](command:flora.clearApiKey) $(bug)';
+    const res = await fetch(`${fake.origin}/media/status-503-x.png?reason=${encodeURIComponent(reason)}`);
+    assert.equal(res.status, 503);
+    assert.equal(res.statusText, reason);
+    await res.arrayBuffer();
+    const plain = await fetch(`${fake.origin}/media/status-404.webm`);
+    assert.equal(plain.status, 404);
+    assert.equal(plain.statusText, 'Not Found');
+    await plain.arrayBuffer();
+    const unsendable = await fetch(`${fake.origin}/media/status-500.png?reason=a%0Db`);
+    assert.equal(unsendable.status, 400);
+    await unsendable.arrayBuffer();
+  });
+});
+
+void describe('projects added at run time', () => {
+  void it('a project with any name shows first in its workspace, in the API and over /_fake', async () => {
+    const ws = fake.workspaces()[0].workspace_id;
+    const name = '[Run](command:flora.clearApiKey) $(bug) Launch';
+    const added = fake.addProject({ workspace_id: ws, name });
+    assert.match(added.project_id, /^prj_/);
+    const listed = (await api(`/projects?workspace_id=${ws}`)).body.projects as Json[];
+    assert.equal(listed[0].project_id, added.project_id);
+    assert.equal(listed[0].name, name);
+    assert.equal((await api(`/projects/${added.project_id}`)).body.name, name);
+    const viaControl = await control('POST', '/add-project', {
+      workspace_id: ws,
+      name: 'Second',
+      project_id: 'prj_second',
+    });
+    assert.equal((viaControl.body.project as Json).project_id, 'prj_second');
+    assert.equal((await control('POST', '/add-project', { workspace_id: 'ws_nope', name: 'x' })).status, 400);
+    fake.reset();
+    assert.ok(!fake.projects().some((p) => p.name === name), 'reset forgets added projects');
+  });
 });
 
 void describe('demo dataset and CLI', () => {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { isFloraError } from '../../api/errors';
+import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import { userFacingError } from '../errorView';
-import { plain } from '../notifications';
 
 /**
  * Asks for a key (unless one is passed, as tests and scripts do), checks it with a real request,
@@ -41,14 +41,14 @@ export async function setApiKey(
     const kind = isFloraError(err) ? err.kind : 'unknown';
     if (kind === 'authentication' || kind === 'permission') {
       void vscode.window
-        .showErrorMessage(plain(`FLORA rejected this API key. ${shown?.detail ?? ''}`), 'Try Again')
+        .showErrorMessage(`FLORA rejected this API key. ${inertText(shown?.detail ?? '')}`, 'Try Again')
         .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined))
         .then(undefined, (e: unknown) => deps.logger.warn(`Set API Key: ${String(e)}`));
       return false;
     }
     if (typeof given === 'string') return false;
     const choice = await vscode.window.showWarningMessage(
-      plain(`Could not check the key: ${shown?.title ?? String(err)}. Save it anyway?`),
+      `Could not check the key: ${inertText(shown?.title ?? String(err))}. Save it anyway?`,
       'Save Anyway',
       'Cancel',
     );

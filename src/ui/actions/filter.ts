@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { KnownStatus, Project } from '../../api/types';
+import { inertText } from '../../model/plainText';
 import type { Filter, Store } from '../../model/store';
 import type { Deps } from '../deps';
 
@@ -70,12 +71,12 @@ export async function pickFilter(
   const scopeItems: ScopeItem[] = [{ label: '$(globe) All workspaces and projects' }];
   for (const w of workspaces) {
     scopeItems.push({
-      label: `$(organization) ${w.name}`,
+      label: `$(organization) ${inertText(w.name)}`,
       description: 'whole workspace',
       workspaceId: w.id,
     });
     scopeItems.push({
-      label: `$(folder-library) ${w.name}: one project…`,
+      label: `$(folder-library) ${inertText(w.name)}: one project…`,
       workspaceId: w.id,
       pickProject: true,
     });
@@ -108,7 +109,11 @@ async function pickProject(deps: Pick<Deps, 'api'>, workspaceId: string): Promis
       .listProjects({ workspaceId, query: query || undefined, limit: 50 })
       .then((page) => {
         if (mine !== seq) return;
-        qp.items = page.items.map((p: Project) => ({ label: p.name, description: p.id, projectId: p.id }));
+        qp.items = page.items.map((p: Project) => ({
+          label: inertText(p.name),
+          description: inertText(p.id),
+          projectId: p.id,
+        }));
       })
       .catch((err: unknown) => {
         if (mine === seq) qp.items = [];

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Generation, GenerationOutput } from '../../api/types';
 import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
+import { inertText } from '../../model/plainText';
 import type { Store } from '../../model/store';
 import type { Deps } from '../deps';
 import type { FloraNode } from '../nodes';
@@ -55,7 +56,11 @@ export async function openInBrowser(deps: Pick<Deps, 'store' | 'logger'>, node: 
       ? links[0]
       : (
           await vscode.window.showQuickPick(
-            links.map((o, i) => ({ label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`, description: o.url, o })),
+            links.map((o, i) => ({
+              label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`,
+              description: inertText(o.url),
+              o,
+            })),
             { title: 'Open which output?' },
           )
         )?.o;
@@ -89,7 +94,7 @@ export async function copyId(node: unknown): Promise<void> {
               : undefined;
   if (!id) return;
   await vscode.env.clipboard.writeText(id);
-  vscode.window.setStatusBarMessage(`FLORA: ${id} copied`, 3000);
+  vscode.window.setStatusBarMessage(`FLORA: ${inertText(id)} copied`, 3000);
 }
 
 export const RUN_SCHEME = 'flora-run';

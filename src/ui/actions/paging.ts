@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import type { FloraNode } from '../nodes';
 
@@ -36,7 +37,7 @@ export async function loadAll(deps: Pick<Deps, 'store'>, node: unknown): Promise
   await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Loading all generations of ${name}`,
+      title: `Loading all generations of ${inertText(name)}`,
       cancellable: true,
     },
     async (progress, token) => {

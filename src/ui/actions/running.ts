@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../model/plainText';
 import type { Poller } from '../../model/poller';
 import type { Deps } from '../deps';
 
@@ -49,9 +50,9 @@ export async function showRunning(
   }
   const pick = await vscode.window.showQuickPick(
     jobs.map((g) => ({
-      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${deps.store.modelName(g.modelId) ?? 'Generation'}`,
-      description: deps.store.project(g.projectId)?.name ?? g.projectId,
-      detail: g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}% · ${g.id}`,
+      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${inertText(deps.store.modelName(g.modelId) ?? 'Generation')}`,
+      description: inertText(deps.store.project(g.projectId)?.name ?? g.projectId),
+      detail: g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}% · ${inertText(g.id)}`,
       id: g.id,
     })),
     { title: 'FLORA: pending and running generations', placeHolder: 'Pick one to reveal it in the tree' },

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model/format';
+import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import type { FloraNode } from '../nodes';
 import { MARKDOWN_DROP_KIND, MarkdownOutputDropProvider } from './dragAndDrop';
@@ -63,9 +64,9 @@ export async function previewGeneration(
   const now = Date.now();
   const picked = await vscode.window.showQuickPick(
     all.map((g) => ({
-      label: store.modelName(g.modelId) ?? 'Generation',
+      label: inertText(store.modelName(g.modelId) ?? 'Generation'),
       description: `${STATUS_LABELS[g.status]} · ${relativeTime(g.createdAt, now)}`,
-      detail: `${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`,
+      detail: inertText(`${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`),
       id: g.id,
     })),
     {
@@ -102,7 +103,7 @@ export async function previewProject(
       return false;
     }
     const picked = await vscode.window.showQuickPick(
-      projects.map(({ p, w }) => ({ label: p.name, description: w.name, id: p.id })),
+      projects.map(({ p, w }) => ({ label: inertText(p.name), description: inertText(w.name), id: p.id })),
       {
         title: 'Preview Project',
         placeHolder: 'Pick a project to show as a gallery',
@@ -133,7 +134,7 @@ export async function saveOutputCommand(
       const picked = await vscode.window.showQuickPick(
         outputs.map((o, i) => ({
           label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`,
-          description: o.kind === 'text' ? snippet(o.url, 60) : o.url,
+          description: inertText(o.kind === 'text' ? snippet(o.url, 60) : o.url),
           id: o.id,
         })),
         { title: 'Save which output?' },

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation, GenerationOutput } from '../../api/types';
 import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
+import { inertText } from '../../model/plainText';
 import { openUrl } from '../actions/outputs';
 import type { Deps } from '../deps';
 import { DownloadError, downloadToFile, humanSize, probeContentType, type DownloadFailure } from './download';
@@ -58,7 +59,7 @@ export async function saveOutput(
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       deps.logger.warn(`Could not save text output ${output.id}: ${message}`);
-      void vscode.window.showErrorMessage(`Could not save the text: ${message}`);
+      void vscode.window.showErrorMessage(`Could not save the text: ${inertText(message)}`);
       return { saved: false, reason: 'write', message };
     }
     announce(target, bytes.length);
@@ -67,7 +68,7 @@ export async function saveOutput(
 
   const name = path.posix.basename(target.path);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Saving ${name}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Saving ${inertText(name)}`, cancellable: true },
     async (progress, token): Promise<SaveResult> => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());
@@ -114,7 +115,7 @@ export async function saveOutput(
     deps.logger.warn(`Could not save output ${output.id}: ${result.message ?? result.reason}`);
     void vscode.window
       .showErrorMessage(
-        `Could not save the ${label.toLowerCase()}: ${result.message ?? result.reason}`,
+        `Could not save the ${label.toLowerCase()}: ${inertText(result.message ?? result.reason)}`,
         'Open in Browser',
         'Show Logs',
       )
@@ -181,7 +182,9 @@ async function download(
 
 function announce(target: vscode.Uri, bytes: number): void {
   const name = path.posix.basename(target.path);
-  void vscode.window.showInformationMessage(`Saved ${name} (${humanSize(bytes)}).`, 'Open').then((choice) => {
-    if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
-  });
+  void vscode.window
+    .showInformationMessage(`Saved ${inertText(name)} (${humanSize(bytes)}).`, 'Open')
+    .then((choice) => {
+      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+    });
 }
