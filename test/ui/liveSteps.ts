@@ -343,7 +343,69 @@ export const liveSteps: LiveStep[] = [
       assert(setSize === total, `the project shows ${setSize} rows, not ${total}`);
       const errors = treeErrorsInLogs(workbenchDir);
       assert(errors.length === 0, `VS Code logged tree errors:\n${errors.slice(0, 5).join('\n')}`);
+    },
+  },
+  {
+    name: 'live: instant start after a window reload — the last session’s tree shows while FLORA answers slowly',
+    run: async ({ page, fake, state }) => {
       stopLiveTicker();
+      // The snapshot is written at most every 30 s: these steps ran for minutes, so one holds the
+      // live project. Every FLORA route is now held 25 s, as for a user on a slow morning link.
+      const routes = [
+        'GET /workspaces',
+        'GET /projects',
+        'GET /generations',
+        'GET /models',
+        'GET /runs/:id',
+      ] as const;
+      for (const route of routes) fake.inject(route, { kind: 'delay', ms: 25_000 }, { times: Infinity });
+      try {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        await input.fill('>Developer: Reload Window');
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
+          .first()
+          .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        const reloadedAt = fake.requests().length;
+        await input.press('Enter');
+        await page.waitForLoadState('domcontentloaded');
+        await floraView(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        // The live project's rows are on screen, marked as earlier data, before FLORA answered.
+        const project = state.get('liveProject') ?? '';
+        await waitFor(
+          `"${project}" with its generations from the last session`,
+          async () => ((await rowByLabel(page, 'live-live-0').count()) > 0 ? true : undefined),
+          UI_TIMEOUT_MS,
+        );
+        const answered = fake
+          .requests()
+          .slice(reloadedAt)
+          .filter((r) => r.status !== null);
+        assert(
+          answered.length === 0,
+          `the rows waited for FLORA: ${answered.length} requests were answered first`,
+        );
+        const message = (await floraView(page).locator('.message').first().textContent()) ?? '';
+        assert(/last session/.test(message), `the view does not say the data is earlier data: "${message}"`);
+      } finally {
+        fake.clearFaults();
+      }
+      // FLORA's answer replaces it: the "earlier data" message goes away.
+      await waitFor(
+        'the view to drop the "last session" message once FLORA answered',
+        async () => {
+          const text =
+            (await floraView(page)
+              .locator('.message')
+              .first()
+              .textContent()
+              .catch(() => '')) ?? '';
+          return /last session/.test(text) ? undefined : true;
+        },
+        UI_TIMEOUT_MS,
+      );
     },
   },
 ];
