@@ -83,6 +83,8 @@ interface SavedList {
 export interface StoreOptions {
   pageSize: () => number;
   logger?: Logger;
+  /** Generations kept beyond what views need (default GENERATION_CACHE_SLACK). */
+  cacheSlack?: number;
 }
 
 const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: false, stale: false, skipped: 0 };
@@ -403,6 +405,11 @@ export class Store {
     };
   }
 
+  /** Listeners subscribed to the store's events now (leak checks). */
+  get listenerCount(): number {
+    return this.changes.listenerCount + this.connectionChanges.listenerCount;
+  }
+
   /** How many generations the store holds now (for bounds in tests and logs). */
   get generationCount(): number {
     return this.generationById.size;
@@ -428,12 +435,13 @@ export class Store {
    * poller settles those), not retained; the GENERATION_CACHE_SLACK most recently seen stay.
    */
   private evict(): void {
-    if (this.generationById.size <= GENERATION_CACHE_SLACK) return;
+    const slack = this.options.cacheSlack ?? GENERATION_CACHE_SLACK;
+    if (this.generationById.size <= slack) return;
     const keep = new Set<string>(this.retained.keys());
     for (const list of this.generationLists.values()) for (const id of list.ids) keep.add(id);
     const spare: string[] = [];
     for (const [id, g] of this.generationById) if (!keep.has(id) && !isActive(g.status)) spare.push(id);
-    for (let i = 0; i < spare.length - GENERATION_CACHE_SLACK; i++) this.generationById.delete(spare[i]);
+    for (let i = 0; i < spare.length - slack; i++) this.generationById.delete(spare[i]);
   }
 
   /** Merges a run detail into the generation it belongs to. */
