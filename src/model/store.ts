@@ -633,6 +633,8 @@ export class Store {
   }
 
   private loadGenerations(projectId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
+    // What the walk has read is not on the list until it ends: kept from eviction meanwhile.
+    const pins: Array<{ dispose(): void }> = [];
     return this.loadList({
       key: `generations:${projectId}`,
       epoch: () => this.generationEpoch,
@@ -646,7 +648,11 @@ export class Store {
           cursor,
           limit: this.pageSize(),
         }),
-      store: (g) => this.remember(g.id, mergeGeneration(this.generationById.get(g.id), g)),
+      store: (g) => {
+        this.remember(g.id, mergeGeneration(this.generationById.get(g.id), g));
+        pins.push(this.retain(g.id));
+      },
+      release: () => pins.splice(0).forEach((p) => p.dispose()),
       idOf: (g: Generation) => g.id,
       insert: (ids, id) => {
         const g = this.generationById.get(id);
@@ -666,6 +672,8 @@ export class Store {
     fetch: (cursor: string | undefined) => Promise<Page<T>>;
     store: (item: T) => void;
     idOf: (item: T) => string;
+    /** Called when the load ended, whatever the outcome. */
+    release?: () => void;
     /** Puts an id inserted meanwhile (by the poller) back into a freshly loaded list. */
     insert?: (ids: string[], id: string) => string[];
     changed: () => void;
@@ -757,6 +765,8 @@ export class Store {
         const now = spec.get();
         spec.set({ ...now, loading: false, error: asFloraError(err), stale: now.loaded });
         this.failed(err);
+      } finally {
+        spec.release?.();
       }
       this.evict();
       spec.changed();

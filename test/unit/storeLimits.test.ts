@@ -207,3 +207,37 @@ describe('Store size', () => {
     assertNoDuplicates(after.ids);
   });
 });
+
+describe('Store eviction during a load', () => {
+  it('never evicts what a load in flight has read but not yet listed', async () => {
+    pageSize = 3;
+    const store = new Store(client, { pageSize: () => pageSize, cacheSlack: 0 });
+    const prj = fake.projects()[0].project_id;
+    await store.ensureGenerations(prj);
+    await store.loadMoreGenerations(prj);
+    const added = fake.addGeneration({ project_id: prj, created_at: fake.now() - 1 });
+    fake.inject('GET /generations', { kind: 'delay', ms: 0 });
+    fake.inject('GET /generations', { kind: 'hold' });
+    const refreshing = store.refreshGenerations(prj);
+    await fake.whenHeld(); // page 1 (with the new one) is read, page 2 is on its way
+    const elsewhere = fake.generations().find((g) => g.project_id !== prj)!;
+    store.applyGenerations(
+      Array.from({ length: 50 }, (_, i) => ({
+        id: `run_else_${i}`,
+        runId: `run_else_${i}`,
+        status: 'completed' as const,
+        rawStatus: 'completed',
+        progress: 100,
+        createdAt: i,
+        outputs: [],
+        workspaceId: elsewhere.workspace_id,
+        projectId: 'prj_elsewhere',
+      })),
+    );
+    fake.release();
+    await refreshing;
+    const list = store.generationList(prj);
+    assert.ok(list.ids.includes(added.generation_id));
+    assert.equal(store.generations(prj).length, list.ids.length, 'every listed id has its generation');
+  });
+});
