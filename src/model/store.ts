@@ -296,8 +296,13 @@ export class Store {
     projectId: string,
     options: { maxPages: number; signal?: AbortSignal; onPage?: (loaded: number, estimate?: number) => void },
   ): Promise<void> {
+    // Started for this key and status filter: after a change, the list it loaded is gone and
+    // going on would load another list the user never asked to load in full.
+    const epoch = this.epoch;
+    const generationEpoch = this.generationEpoch;
     for (let i = 0; i < options.maxPages; i++) {
       if (options.signal?.aborted) return;
+      if (epoch !== this.epoch || generationEpoch !== this.generationEpoch) return;
       const before = this.generationList(projectId);
       if (before.loaded && !before.nextCursor) return;
       await this.loadGenerations(projectId, before.loaded ? 'more' : 'first');
@@ -313,25 +318,28 @@ export class Store {
    * once, so a refresh never bursts many requests at FLORA.
    */
   async refresh(): Promise<void> {
+    // A key change (clear) ends this refresh: the lists loaded since belong to the new key.
+    const epoch = this.epoch;
     await this.loadWorkspaces();
     // A rejected key, a rate limit, a failing or unreachable FLORA would fail every further list
     // the same way: stop at the first sign instead of spending requests to learn it again.
     // Bound while FLORA fails: one call's tries (1 + the client's retries, 3 by default).
-    if (this.shouldStopRefreshing(this.root)) return;
+    if (this.shouldStopRefreshing(this.root, epoch)) return;
     for (const workspaceId of [...this.projectLists.keys()]) {
       if (!this.projectList(workspaceId).loaded) continue;
       await this.loadProjects(workspaceId, 'refresh');
-      if (this.shouldStopRefreshing(this.projectList(workspaceId))) return;
+      if (this.shouldStopRefreshing(this.projectList(workspaceId), epoch)) return;
     }
     for (const projectId of [...this.generationLists.keys()]) {
       if (!this.generationList(projectId).loaded) continue;
       await this.loadGenerations(projectId, 'refresh');
-      if (this.shouldStopRefreshing(this.generationList(projectId))) return;
+      if (this.shouldStopRefreshing(this.generationList(projectId), epoch)) return;
     }
   }
 
   /** After one list's load: did it (or anything since) fail in a way every list would? */
-  private shouldStopRefreshing(list: ListState): boolean {
+  private shouldStopRefreshing(list: ListState, epoch: number): boolean {
+    if (epoch !== this.epoch) return true;
     const state = this.connectionState.state;
     if (state === 'unauthorized' || state === 'rate_limited' || state === 'offline') return true;
     return !!list.error && STOPS_REFRESH.has(list.error.kind);

@@ -102,3 +102,43 @@ describe('Refresh and poller race', () => {
     assert.equal(store.connection.state, 'ok');
   });
 });
+
+describe('Load All across a filter change', () => {
+  it('stops instead of loading the new filter’s list', async () => {
+    const store = new Store(client, { pageSize: () => 2 });
+    const prj = fake.projects()[0].project_id;
+    fake.inject('GET /generations', { kind: 'hold' });
+    const loadingAll = store.loadAllGenerations(prj, { maxPages: 100 });
+    await fake.whenHeld();
+    store.setFilter({ status: 'failed' });
+    fake.release();
+    await loadingAll;
+    assert.equal(store.generationList(prj).loaded, false, 'the new filter’s list is left to its view');
+    assert.equal(
+      fake.requests().filter((r) => r.query.status === 'failed').length,
+      0,
+      'no request under the new filter',
+    );
+  });
+});
+
+describe('Refresh across a key change', () => {
+  it('an earlier refresh does not go on to re-read the new key’s lists', async () => {
+    const store = new Store(client, { pageSize: () => 5 });
+    await store.ensureWorkspaces();
+    const ws = store.visibleWorkspaces()[0].id;
+    await store.ensureProjects(ws);
+    const prj = store.visibleProjects(ws)[0].id;
+    await store.ensureGenerations(prj);
+    fake.inject('GET /projects', { kind: 'hold' });
+    const refreshing = store.refresh();
+    await fake.whenHeld();
+    store.clear(); // another key
+    await store.ensureWorkspaces();
+    await store.ensureGenerations(prj);
+    fake.resetCounts();
+    fake.release();
+    await refreshing;
+    assert.equal(fake.requestCount('GET /generations'), 0, 'the old refresh stopped at the key change');
+  });
+});
