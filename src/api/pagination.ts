@@ -10,6 +10,11 @@ export interface WalkOptions {
   cursor?: string;
   /** Ids already shown from earlier pages (when continuing a walk). */
   seenIds?: Iterable<string>;
+  /**
+   * Cursors already followed by earlier walks of the same list (when continuing it across calls,
+   * as "Load more" does): one of them coming back is a cycle, and ends the walk like a repeat.
+   */
+  seenCursors?: Iterable<string>;
 }
 
 /**
@@ -24,7 +29,7 @@ export async function* walkPages<T>(
   idOf: (item: T) => string,
   options: WalkOptions = {},
 ): AsyncGenerator<Page<T>, void, undefined> {
-  const seenCursors = new Set<string>();
+  const seenCursors = new Set<string>(options.seenCursors);
   const seenIds = new Set<string>(options.seenIds);
   let cursor = options.cursor;
   let pages = 0;

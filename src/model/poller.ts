@@ -2,8 +2,11 @@
  * The polling engine: follows every pending and running generation at a constant request cost.
  *
  * - Active (something pending or running): each tick asks `GET /generations?status=running` and
- *   `?status=pending` (limit 100; further pages only when a page is full), whatever the number of
- *   jobs. Ids that leave both lists finished: each gets one `GET /runs/{id}` for its final state.
+ *   `?status=pending` (limit 100; further pages only when a page is full, at most 10 per status),
+ *   whatever the number of jobs. Past 1,000 of a status the walk goes on from its cursor on the
+ *   next tick, so N jobs are all seen within ceil(N / 1000) ticks. Ids not seen in a whole walk of
+ *   both lists finished: each gets one `GET /runs/{id}` for its final state, at most 10 a tick.
+ *   So a tick costs at most MAX_REQUESTS_PER_ACTIVE_TICK (30) requests, whatever the count.
  * - Idle: the newest page every idle interval, so work started elsewhere appears on its own.
  * - Unfocused window: slower; focus: an immediate catch-up tick.
  * - 429 → Retry-After or exponential backoff to 5 min; 5xx/network alike; 401/403 → stop until
@@ -13,7 +16,7 @@
 import type { FloraApi } from '../api/client';
 import type { FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
-import { isActive, type Generation, type KnownStatus } from '../api/types';
+import { isActive, type Generation } from '../api/types';
 import { walkPages } from '../api/pagination';
 import { Emitter } from './events';
 import { asFloraError, describeError, type Store } from './store';
@@ -55,8 +58,32 @@ export const UNFOCUSED_ACTIVE_INTERVAL_MS = 30_000;
 export const UNFOCUSED_IDLE_INTERVAL_MS = 300_000;
 export const MAX_BACKOFF_MS = 300_000;
 const STATUS_PAGE = 100;
-/** Bound on pages per status per tick, so a huge backlog cannot turn one tick into a crawl. */
-const MAX_STATUS_PAGES = 10;
+/** Bound on pages per status per tick; a longer list is walked on over the next ticks. */
+export const MAX_STATUS_PAGES = 10;
+/** Bound on `GET /runs/{id}` per tick; more finished jobs are settled on the next ticks. */
+export const MAX_RUN_FETCHES_PER_TICK = 10;
+/** What one active tick may cost, however many jobs run: both status walks and the settles. */
+export const MAX_REQUESTS_PER_ACTIVE_TICK = 2 * MAX_STATUS_PAGES + MAX_RUN_FETCHES_PER_TICK;
+
+const WALKED_STATUSES = ['running', 'pending'] as const;
+type WalkedStatus = (typeof WALKED_STATUSES)[number];
+
+/** Where the walk of one status list stands across ticks. */
+interface StatusWalk {
+  /** Where the next tick goes on; undefined = from the first page. */
+  cursor?: string;
+  /** The tick the current walk began. */
+  startedAt: number;
+  /** The tick the latest complete walk (first page to last) began; -Infinity before one ends. */
+  completedFrom: number;
+}
+
+function freshWalks(): Record<WalkedStatus, StatusWalk> {
+  return {
+    running: { startedAt: 0, completedFrom: Number.NEGATIVE_INFINITY },
+    pending: { startedAt: 0, completedFrom: Number.NEGATIVE_INFINITY },
+  };
+}
 
 export interface RunningSummary {
   pending: Generation[];
@@ -95,7 +122,12 @@ export class Poller {
   private readonly timers: Timers;
   private readonly logger: Logger;
   private readonly random: () => number;
+  /** Seen pending or running by this poller and not yet known to have finished. */
   private active = new Map<string, Generation>();
+  /** The tick each followed job was last seen pending or running (in a list or its detail). */
+  private readonly lastSeen = new Map<string, number>();
+  private tickCount = 0;
+  private walks = freshWalks();
   /** Runs FLORA answered 404 for: not asked about again. */
   private readonly vanished = new Set<string>();
   private summary: RunningSummary = { pending: [], running: [] };
@@ -157,6 +189,8 @@ export class Poller {
   private forget(): void {
     this.run++;
     this.active.clear();
+    this.lastSeen.clear();
+    this.walks = freshWalks();
     this.vanished.clear();
     this.toAnnounce.clear();
     this.publish([]);
@@ -263,46 +297,111 @@ export class Poller {
       this.onError(asFloraError(err));
       return;
     }
-    const nowActive = this.active.size > 0;
+    const nowActive = this.active.size > 0 || this.storeHasActiveWork();
     this.setState({ state: nowActive ? 'active' : 'idle' });
     this.schedule(this.interval());
   }
 
-  /** Two requests per tick (one per status) whatever the number of jobs; more only past 100 of a status. */
+  /**
+   * Two requests per tick (one per status) up to 100 jobs of a status; at most
+   * MAX_REQUESTS_PER_ACTIVE_TICK whatever the number (see the file comment).
+   */
   private async activeTick(run: number): Promise<void> {
-    const [running, pending] = await Promise.all([
-      this.allWithStatus('running'),
-      this.allWithStatus('pending'),
-    ]);
+    const tick = ++this.tickCount;
+    let walked: Array<{ status: WalkedStatus; items: Generation[]; next?: string }>;
+    try {
+      walked = await Promise.all(WALKED_STATUSES.map((status) => this.walkStatus(status)));
+    } catch (err) {
+      // A cursor may not outlive a failure (expired, another key): start over next time.
+      if (run === this.run) this.walks = freshWalks();
+      throw err;
+    }
     this.check(run);
     const seen = new Map<string, Generation>();
-    for (const g of [...running, ...pending]) seen.set(g.id, g);
+    for (const { status, items, next } of walked) {
+      const walk = this.walks[status];
+      if (walk.cursor === undefined) walk.startedAt = tick;
+      walk.cursor = next;
+      if (next === undefined) walk.completedFrom = walk.startedAt;
+      for (const g of items) seen.set(g.id, g);
+    }
     this.options.store.applyGenerations([...seen.values()]);
-    // Seen pending or running by this poller, now in neither list: finished while watched.
-    for (const g of this.active.values()) if (!seen.has(g.id)) this.toAnnounce.add(g.id);
-    this.active = seen;
-    this.publish([...seen.values()]);
+    for (const g of seen.values()) {
+      this.lastSeen.set(g.id, tick);
+      this.active.set(g.id, g);
+    }
+    // Finished = not seen in a whole walk of both lists that began after it was last seen. A job
+    // merely beyond the pages read so far is not finished: its walk has not ended yet.
+    const horizon = Math.min(this.walks.running.completedFrom, this.walks.pending.completedFrom);
+    const unseen = (id: string) => (this.lastSeen.get(id) ?? Number.NEGATIVE_INFINITY) < horizon;
+    for (const id of [...this.active.keys()]) {
+      if (!unseen(id)) continue;
+      // Seen pending or running by this poller, now in neither list: finished while watched.
+      this.active.delete(id);
+      this.toAnnounce.add(id);
+    }
+    this.publishActive();
     // Everything the store still shows as active but FLORA no longer lists gets its final state:
     // watched jobs, and those the tree (or last session's cache) showed, which are settled
-    // without being announced — they may have finished long before anyone watched.
+    // without being announced — they may have finished long before anyone watched. Watched ones
+    // first; at most MAX_RUN_FETCHES_PER_TICK a tick, the rest on the next ticks.
     const gone = this.options.store
       .allGenerations()
-      .filter((g) => isActive(g.status) && !seen.has(g.id) && !this.vanished.has(g.id));
+      .filter((g) => isActive(g.status) && !this.vanished.has(g.id) && unseen(g.id))
+      .sort((a, b) => Number(this.toAnnounce.has(b.id)) - Number(this.toAnnounce.has(a.id)))
+      .slice(0, MAX_RUN_FETCHES_PER_TICK);
     const done = await this.settle(gone, run);
+    const doneIds = new Set(done.map((g) => g.id));
+    for (const g of gone) {
+      if (doneIds.has(g.id) || this.vanished.has(g.id)) continue;
+      // Its detail says it still runs (the lists' offsets moved under the walk): follow it on.
+      this.lastSeen.set(g.id, tick);
+      if (this.toAnnounce.delete(g.id)) this.active.set(g.id, this.options.store.generation(g.id) ?? g);
+    }
     const finished = done.filter((g) => this.toAnnounce.delete(g.id));
+    this.forgetSettled();
     if (finished.length) this.finished.fire(finished);
   }
 
-  private async allWithStatus(status: KnownStatus): Promise<Generation[]> {
-    const out: Generation[] = [];
+  /** Up to MAX_STATUS_PAGES pages of one status, from where the last tick stopped. */
+  private async walkStatus(
+    status: WalkedStatus,
+  ): Promise<{ status: WalkedStatus; items: Generation[]; next?: string }> {
+    const items: Generation[] = [];
+    let next: string | undefined;
     // The poller has its own backoff: no retries inside the call, so a 429 costs one request.
     const pages = walkPages(
       (cursor) => this.options.api.listGenerations({ status, limit: STATUS_PAGE, cursor }, { maxRetries: 0 }),
       (g) => g.id,
-      { maxPages: MAX_STATUS_PAGES, logger: this.logger },
+      { maxPages: MAX_STATUS_PAGES, logger: this.logger, cursor: this.walks[status].cursor },
     );
-    for await (const page of pages) out.push(...page.items);
-    return out;
+    for await (const page of pages) {
+      items.push(...page.items);
+      next = page.nextCursor;
+    }
+    return { status, items, next };
+  }
+
+  /** Drops the bookkeeping of jobs no longer followed, so it stays as small as the active set. */
+  private forgetSettled(): void {
+    if (this.lastSeen.size <= this.active.size) return;
+    const stillActive = new Set(
+      this.options.store
+        .allGenerations()
+        .filter((g) => isActive(g.status))
+        .map((g) => g.id),
+    );
+    for (const id of [...this.lastSeen.keys()])
+      if (!this.active.has(id) && !stillActive.has(id)) this.lastSeen.delete(id);
+  }
+
+  private publishActive(): void {
+    const current: Generation[] = [];
+    for (const [id, g] of this.active) {
+      const latest = this.options.store.generation(id) ?? g;
+      if (isActive(latest.status)) current.push(latest);
+    }
+    this.publish(current);
   }
 
   /**
@@ -356,7 +455,10 @@ export class Poller {
     const active = page.items.filter((g) => isActive(g.status));
     if (active.length) {
       // Work started elsewhere: follow it from the next (immediate) active tick.
-      for (const g of active) this.active.set(g.id, g);
+      for (const g of active) {
+        this.active.set(g.id, g);
+        this.lastSeen.set(g.id, this.tickCount);
+      }
       this.publish([...this.active.values()]);
     }
   }

@@ -39,6 +39,11 @@ export interface ListState {
   /** `ids` may be out of date (a refresh failed, or it came from the startup cache). */
   readonly stale: boolean;
   readonly totalEstimate?: number;
+  /**
+   * Items FLORA sent in the pages of the latest load or refresh that did not match the API and
+   * were left out (accumulated over "Load more"): the view says they exist instead of "empty".
+   */
+  readonly skipped: number;
 }
 
 export type StoreChange =
@@ -78,9 +83,43 @@ interface SavedList {
 export interface StoreOptions {
   pageSize: () => number;
   logger?: Logger;
+  /** Generations kept beyond what views need (default GENERATION_CACHE_SLACK). */
+  cacheSlack?: number;
 }
 
-const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: false, stale: false };
+const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: false, stale: false, skipped: 0 };
+
+/**
+ * Failures that every further request of a refresh would meet alike (FLORA down or unreachable,
+ * the key refused, the rate limit): the refresh stops at the first, keeping the last good data.
+ * With the client's default of 2 retries inside a call, a refresh sends at most 3 requests while
+ * FLORA is failing (plus those that succeeded before the failure began).
+ */
+const STOPS_REFRESH = new Set<FloraError['kind']>([
+  'authentication',
+  'permission',
+  'rate_limit',
+  'server',
+  'connection',
+  'timeout',
+]);
+
+/**
+ * How far live inserts (the poller's new generations) may grow a loaded list past the pages it
+ * loaded: a list holds at most `pagesLoaded × pageSize + LIVE_INSERT_SLACK` ids. Items pushed
+ * past that are dropped from the end; FLORA's cursor is kept, so "Load more" finds them again.
+ */
+export const LIVE_INSERT_SLACK = 50;
+
+/**
+ * Generations kept beyond those a view needs (on a loaded list, pending or running, or retained
+ * by an open preview), least recently seen evicted first. The store holds at most
+ * `ids on loaded lists + pending/running + retained + GENERATION_CACHE_SLACK` generations.
+ */
+export const GENERATION_CACHE_SLACK = 200;
+
+/** A "Load more" whose page holds only items already shown reads on, up to this many pages. */
+const MORE_PAGES_MAX = 10;
 
 export function listKey(kind: 'workspace' | 'project', id: string): string {
   return `${kind}:${id}`;
@@ -110,6 +149,12 @@ export class Store {
   private epoch = 0;
   /** Bumped when the status filter changes: generation lists loaded before are not the answer. */
   private generationEpoch = 0;
+  /** Bumped on every filter change: a filtered project's lookup answers only its own filter. */
+  private filterEpoch = 0;
+  /** Cursors each list followed since its first page, so a cycle across "Load more" ends it. */
+  private readonly followedCursors = new Map<string, Set<string>>();
+  /** Open previews (and anything else) that need a generation kept: id → number of holders. */
+  private readonly retained = new Map<string, number>();
   private readonly logger: Logger;
 
   constructor(
@@ -198,7 +243,6 @@ export class Store {
 
   loadWorkspaces(): Promise<void> {
     return this.once('root', async (epoch) => {
-      void this.ensureModels();
       this.root = { ...this.root, loading: true };
       try {
         const list = await this.api.listWorkspaces();
@@ -210,8 +254,11 @@ export class Store {
           loaded: true,
           loading: false,
           stale: false,
+          skipped: 0,
         };
         this.succeeded();
+        // Only once FLORA answers: during an outage a refresh costs no extra request for names.
+        void this.ensureModels();
       } catch (err) {
         if (epoch !== this.epoch) return;
         this.root = { ...this.root, loading: false, error: asFloraError(err), stale: this.root.loaded };
@@ -249,8 +296,13 @@ export class Store {
     projectId: string,
     options: { maxPages: number; signal?: AbortSignal; onPage?: (loaded: number, estimate?: number) => void },
   ): Promise<void> {
+    // Started for this key and status filter: after a change, the list it loaded is gone and
+    // going on would load another list the user never asked to load in full.
+    const epoch = this.epoch;
+    const generationEpoch = this.generationEpoch;
     for (let i = 0; i < options.maxPages; i++) {
       if (options.signal?.aborted) return;
+      if (epoch !== this.epoch || generationEpoch !== this.generationEpoch) return;
       const before = this.generationList(projectId);
       if (before.loaded && !before.nextCursor) return;
       await this.loadGenerations(projectId, before.loaded ? 'more' : 'first');
@@ -266,23 +318,31 @@ export class Store {
    * once, so a refresh never bursts many requests at FLORA.
    */
   async refresh(): Promise<void> {
+    // A key change (clear) ends this refresh: the lists loaded since belong to the new key.
+    const epoch = this.epoch;
     await this.loadWorkspaces();
-    // A rejected key, a rate limit or an unreachable FLORA would fail every further list the
-    // same way: stop at the first sign instead of spending requests to learn it again.
-    if (this.shouldStopRefreshing()) return;
+    // A rejected key, a rate limit, a failing or unreachable FLORA would fail every further list
+    // the same way: stop at the first sign instead of spending requests to learn it again.
+    // Bound while FLORA fails: one call's tries (1 + the client's retries, 3 by default).
+    if (this.shouldStopRefreshing(this.root, epoch)) return;
     for (const workspaceId of [...this.projectLists.keys()]) {
-      if (this.projectList(workspaceId).loaded) await this.loadProjects(workspaceId, 'refresh');
-      if (this.shouldStopRefreshing()) return;
+      if (!this.projectList(workspaceId).loaded) continue;
+      await this.loadProjects(workspaceId, 'refresh');
+      if (this.shouldStopRefreshing(this.projectList(workspaceId), epoch)) return;
     }
     for (const projectId of [...this.generationLists.keys()]) {
-      if (this.generationList(projectId).loaded) await this.loadGenerations(projectId, 'refresh');
-      if (this.shouldStopRefreshing()) return;
+      if (!this.generationList(projectId).loaded) continue;
+      await this.loadGenerations(projectId, 'refresh');
+      if (this.shouldStopRefreshing(this.generationList(projectId), epoch)) return;
     }
   }
 
-  private shouldStopRefreshing(): boolean {
+  /** After one list's load: did it (or anything since) fail in a way every list would? */
+  private shouldStopRefreshing(list: ListState, epoch: number): boolean {
+    if (epoch !== this.epoch) return true;
     const state = this.connectionState.state;
-    return state === 'unauthorized' || state === 'rate_limited' || state === 'offline';
+    if (state === 'unauthorized' || state === 'rate_limited' || state === 'offline') return true;
+    return !!list.error && STOPS_REFRESH.has(list.error.kind);
   }
 
   /** Re-reads one project's generation list (as many pages as it had). */
@@ -319,19 +379,77 @@ export class Store {
       const old = this.generationById.get(g.id);
       const merged = mergeGeneration(old, g);
       const changed = !old || !sameGeneration(old, merged);
-      if (changed) this.generationById.set(g.id, merged);
+      this.remember(g.id, changed ? merged : old);
       const list = this.generationLists.get(g.projectId);
       if (list?.loaded && !list.ids.includes(g.id) && this.matchesFilter(merged)) {
-        this.generationLists.set(g.projectId, {
-          ...list,
-          ids: insertByTime(list.ids, merged, this.generationById),
-        });
+        this.generationLists.set(
+          g.projectId,
+          this.capped(list, insertByTime(list.ids, merged, this.generationById)),
+        );
         touchedLists.add(g.projectId);
       } else if (old && changed) {
         this.changes.fire({ kind: 'generation', id: g.id });
       }
     }
     for (const projectId of touchedLists) this.changes.fire({ kind: 'project', id: projectId });
+    this.evict();
+  }
+
+  /**
+   * Keeps a generation in the store while the handle is not disposed (an open preview), even
+   * when no loaded list holds it any more. Idempotent dispose; several holders may retain one id.
+   */
+  retain(id: string): { dispose(): void } {
+    this.retained.set(id, (this.retained.get(id) ?? 0) + 1);
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        const n = (this.retained.get(id) ?? 1) - 1;
+        if (n > 0) this.retained.set(id, n);
+        else this.retained.delete(id);
+      },
+    };
+  }
+
+  /** Listeners subscribed to the store's events now (leak checks). */
+  get listenerCount(): number {
+    return this.changes.listenerCount + this.connectionChanges.listenerCount;
+  }
+
+  /** How many generations the store holds now (for bounds in tests and logs). */
+  get generationCount(): number {
+    return this.generationById.size;
+  }
+
+  /** A list after a live insert: no longer than its pages plus LIVE_INSERT_SLACK. */
+  private capped(list: ListState, ids: string[]): ListState {
+    const cap = Math.max(1, list.pagesLoaded) * this.pageSize() + LIVE_INSERT_SLACK;
+    if (ids.length <= cap) return { ...list, ids };
+    // Dropped from the end: with a cursor, "Load more" reaches them again. A list that was
+    // complete has no cursor to offer, so it is marked stale: a refresh brings FLORA's cursor.
+    return { ...list, ids: ids.slice(0, cap), stale: list.stale || !list.nextCursor };
+  }
+
+  /** Stores a generation as the most recently seen (the eviction order is least recent first). */
+  private remember(id: string, g: Generation): void {
+    this.generationById.delete(id);
+    this.generationById.set(id, g);
+  }
+
+  /**
+   * Forgets generations no view needs: not on a loaded list, not pending or running (the
+   * poller settles those), not retained; the GENERATION_CACHE_SLACK most recently seen stay.
+   */
+  private evict(): void {
+    const slack = this.options.cacheSlack ?? GENERATION_CACHE_SLACK;
+    if (this.generationById.size <= slack) return;
+    const keep = new Set<string>(this.retained.keys());
+    for (const list of this.generationLists.values()) for (const id of list.ids) keep.add(id);
+    const spare: string[] = [];
+    for (const [id, g] of this.generationById) if (!keep.has(id) && !isActive(g.status)) spare.push(id);
+    for (let i = 0; i < spare.length - slack; i++) this.generationById.delete(spare[i]);
   }
 
   /** Merges a run detail into the generation it belongs to. */
@@ -368,11 +486,14 @@ export class Store {
     if (JSON.stringify(next) === JSON.stringify(this.currentFilter)) return;
     const statusChanged = next.status !== this.currentFilter.status;
     this.currentFilter = next;
+    this.filterEpoch++;
     if (statusChanged) {
       // Generation lists were loaded under the old status filter: they are not the new answer.
       // Workspace and project lists are unaffected and keep loading.
       this.generationEpoch++;
       this.generationLists.clear();
+      for (const key of [...this.followedCursors.keys()])
+        if (key.startsWith('generations:')) this.followedCursors.delete(key);
       for (const key of [...this.inflight.keys()])
         if (key.startsWith('generations:')) this.inflight.delete(key);
       for (const key of [...this.chains.keys()]) if (key.startsWith('generations:')) this.chains.delete(key);
@@ -386,6 +507,7 @@ export class Store {
     this.epoch++;
     this.inflight.clear();
     this.chains.clear();
+    this.followedCursors.clear();
     this.root = EMPTY;
     this.workspaceById.clear();
     this.projectLists.clear();
@@ -436,7 +558,13 @@ export class Store {
   restore(snapshot: StoreSnapshot): boolean {
     if (snapshot.version !== 1 || this.root.loaded) return false;
     if ((snapshot.filter.status ?? null) !== (this.currentFilter.status ?? null)) return false;
-    const load = (l: SavedList): ListState => ({ ...l, loaded: true, loading: false, stale: true });
+    const load = (l: SavedList): ListState => ({
+      ...l,
+      loaded: true,
+      loading: false,
+      stale: true,
+      skipped: 0,
+    });
     for (const w of snapshot.workspaces) this.workspaceById.set(w.id, w);
     for (const p of snapshot.projects) this.projectById.set(p.id, p);
     for (const g of snapshot.generations) this.generationById.set(g.id, g);
@@ -476,6 +604,8 @@ export class Store {
   private async ensureProject(projectId: string): Promise<void> {
     if (this.projectById.has(projectId)) return;
     await this.once(`project:${projectId}`, async (epoch) => {
+      const filterEpoch = this.filterEpoch;
+      const ws = this.currentFilter.workspaceId;
       try {
         const p = await this.api.getProject(projectId);
         if (epoch !== this.epoch) return;
@@ -483,10 +613,10 @@ export class Store {
         this.succeeded();
         this.changes.fire({ kind: 'workspace', id: p.workspaceId });
       } catch (err) {
-        if (epoch !== this.epoch) return;
+        // Asked for another filter: its failure is not this filter's to show.
+        if (epoch !== this.epoch || filterEpoch !== this.filterEpoch) return;
         this.failed(err);
         // Shown under the filtered workspace, so the filter does not just look empty.
-        const ws = this.currentFilter.workspaceId;
         if (ws) {
           const list = this.projectList(ws);
           this.projectLists.set(ws, { ...list, error: asFloraError(err), stale: list.loaded });
@@ -511,6 +641,8 @@ export class Store {
   }
 
   private loadGenerations(projectId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
+    // What the walk has read is not on the list until it ends: kept from eviction meanwhile.
+    const pins: Array<{ dispose(): void }> = [];
     return this.loadList({
       key: `generations:${projectId}`,
       epoch: () => this.generationEpoch,
@@ -524,8 +656,16 @@ export class Store {
           cursor,
           limit: this.pageSize(),
         }),
-      store: (g) => this.generationById.set(g.id, mergeGeneration(this.generationById.get(g.id), g)),
+      store: (g) => {
+        this.remember(g.id, mergeGeneration(this.generationById.get(g.id), g));
+        pins.push(this.retain(g.id));
+      },
+      release: () => pins.splice(0).forEach((p) => p.dispose()),
       idOf: (g: Generation) => g.id,
+      insert: (ids, id) => {
+        const g = this.generationById.get(id);
+        return g ? insertByTime(ids, g, this.generationById) : ids;
+      },
       changed: () => this.changes.fire({ kind: 'project', id: projectId }),
     });
   }
@@ -540,6 +680,10 @@ export class Store {
     fetch: (cursor: string | undefined) => Promise<Page<T>>;
     store: (item: T) => void;
     idOf: (item: T) => string;
+    /** Called when the load ended, whatever the outcome. */
+    release?: () => void;
+    /** Puts an id inserted meanwhile (by the poller) back into a freshly loaded list. */
+    insert?: (ids: string[], id: string) => string[];
     changed: () => void;
   }): Promise<void> {
     return this.serialized(spec.key, spec.mode, async () => {
@@ -555,47 +699,73 @@ export class Store {
       // the very children it is waiting for.
       if (more) spec.changed();
       try {
-        const pages = more ? 1 : Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
+        const pages = more ? MORE_PAGES_MAX : Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
         const ids: string[] = [];
+        // Every cursor the list followed since its first page: one coming back is a cycle.
+        const followed = new Set<string>(more ? this.followedCursors.get(spec.key) : undefined);
+        if (more && before.nextCursor) followed.add(before.nextCursor);
         let cursor: string | undefined;
         let estimate: number | undefined;
         let walked = 0;
+        let skipped = 0;
         for await (const page of walkPages((c) => spec.fetch(c), spec.idOf, {
           maxPages: pages,
           logger: this.logger,
           cursor: more ? before.nextCursor : undefined,
           // "More" continues the list: what it already holds is not added twice.
           seenIds: more ? before.ids : undefined,
+          seenCursors: followed,
         })) {
           if (!current()) return;
           page.items.forEach(spec.store);
           ids.push(...page.items.map(spec.idOf));
           cursor = page.nextCursor;
+          if (cursor !== undefined) followed.add(cursor);
           estimate = page.totalEstimate ?? estimate;
+          skipped += page.skipped.length;
           walked++;
+          // "More" is one page, unless that page held only items already shown (new ones at the
+          // top shift FLORA's offsets): then it reads on until something new appears.
+          if (more && (page.items.length > 0 || page.skipped.length > 0)) break;
         }
         if (!current()) return;
+        this.followedCursors.set(spec.key, followed);
         // Merge into the list as it is now: the poller may have inserted items meanwhile.
         const now = spec.get();
-        const next: ListState = more
-          ? {
-              ids: [...now.ids, ...ids.filter((id) => !now.ids.includes(id))],
-              nextCursor: cursor,
-              pagesLoaded: now.pagesLoaded + walked,
-              loaded: true,
-              loading: false,
-              stale: now.stale,
-              totalEstimate: estimate ?? now.totalEstimate,
-            }
-          : {
-              ids,
-              nextCursor: cursor,
-              pagesLoaded: walked,
-              loaded: true,
-              loading: false,
-              stale: false,
-              totalEstimate: estimate,
-            };
+        let next: ListState;
+        if (more) {
+          const have = new Set(now.ids);
+          next = {
+            ids: [...now.ids, ...ids.filter((id) => !have.has(id))],
+            nextCursor: cursor,
+            pagesLoaded: now.pagesLoaded + walked,
+            loaded: true,
+            loading: false,
+            stale: now.stale,
+            totalEstimate: estimate ?? now.totalEstimate,
+            skipped: now.skipped + skipped,
+          };
+        } else {
+          // Ids inserted live while this walk ran are newer than its answer: they stay.
+          const started = new Set(before.ids);
+          const got = new Set(ids);
+          let merged = ids;
+          for (const id of now.ids) {
+            if (started.has(id) || got.has(id)) continue;
+            merged = spec.insert ? spec.insert(merged, id) : [id, ...merged];
+            got.add(id);
+          }
+          next = {
+            ids: merged,
+            nextCursor: cursor,
+            pagesLoaded: walked,
+            loaded: true,
+            loading: false,
+            stale: false,
+            totalEstimate: estimate,
+            skipped,
+          };
+        }
         spec.set(next);
         this.succeeded();
       } catch (err) {
@@ -603,7 +773,10 @@ export class Store {
         const now = spec.get();
         spec.set({ ...now, loading: false, error: asFloraError(err), stale: now.loaded });
         this.failed(err);
+      } finally {
+        spec.release?.();
       }
+      this.evict();
       spec.changed();
     });
   }
@@ -715,9 +888,16 @@ export function describeError(err: unknown): string {
 export function mergeGeneration(old: Generation | undefined, next: Generation): Generation {
   if (!old) return next;
   if (isTerminal(old.status) && isActive(next.status)) return old;
+  // A run only moves forward (pending → running → finished) and its progress only grows while
+  // it runs, so (status, progress) orders two answers about one run without knowing which left
+  // FLORA first: an answer behind what the store holds is older, and is not applied.
+  if (old.status === 'running' && next.status === 'pending') return old;
   const merged: Generation = { ...old };
   for (const [k, v] of Object.entries(next) as Array<[keyof Generation, unknown]>) {
     if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (old.status === 'running' && next.status === 'running') {
+    merged.progress = Math.max(old.progress, next.progress);
   }
   if (next.outputs.length === 0 && old.outputs.length > 0 && next.status === old.status) {
     merged.outputs = old.outputs;

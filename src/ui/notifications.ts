@@ -3,12 +3,17 @@ import * as vscode from 'vscode';
 import type { Generation } from '../api/types';
 import type { Poller } from '../model/poller';
 import { inertText } from '../model/plainText';
+import { RecentIds } from '../model/recentIds';
 import type { Store } from '../model/store';
 
 export type NotifyOn = 'none' | 'failed' | 'all';
 
 /** More finished at once than this become one grouped toast. */
 const GROUP_AT = 3;
+/** Ids remembered as announced (a run finishes once; this only guards against a repeat soon after). */
+const NOTIFIED_CAPACITY = 1_000;
+/** Texts kept in `shown`. */
+const SHOWN_CAPACITY = 100;
 
 export interface NotifierActions {
   reveal(generationId: string): Promise<unknown>;
@@ -18,7 +23,7 @@ export interface NotifierActions {
 }
 
 export class FinishNotifier implements vscode.Disposable {
-  private readonly notified = new Set<string>();
+  private readonly notified = new RecentIds(NOTIFIED_CAPACITY);
   private readonly subscription: { dispose(): void };
   /** What was shown, newest last (tests read it; nothing else does). */
   readonly shown: string[] = [];
@@ -55,7 +60,7 @@ export class FinishNotifier implements vscode.Disposable {
         ? `FLORA: ${model}${where} failed${g.errorMessage ? `: ${g.errorMessage}` : '.'}`
         : `FLORA: ${model}${where} completed.`,
     );
-    this.shown.push(text);
+    this.remember(text);
     const actions = g.outputs.length ? ['Open', 'Open Output'] : ['Open'];
     const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     show(text, ...actions)
@@ -73,12 +78,17 @@ export class FinishNotifier implements vscode.Disposable {
       failed === gens.length
         ? `FLORA: ${gens.length} generations failed.`
         : `FLORA: ${gens.length} generations finished${failed ? ` (${failed} failed)` : ''}.`;
-    this.shown.push(text);
+    this.remember(text);
     const first = gens.find((g) => g.status === 'failed') ?? gens[0];
     vscode.window
       .showInformationMessage(text, 'Open')
       .then((choice) => (choice === 'Open' ? this.actions.reveal(first.id) : undefined))
       .then(undefined, (err: unknown) => this.actions.failed(err));
+  }
+
+  private remember(text: string): void {
+    this.shown.push(text);
+    if (this.shown.length > SHOWN_CAPACITY) this.shown.splice(0, this.shown.length - SHOWN_CAPACITY);
   }
 
   dispose(): void {

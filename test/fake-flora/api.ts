@@ -23,7 +23,13 @@ export interface ApiResult {
   body: unknown;
   headers?: Record<string, string>;
   /** Set on paginated 200s so faults can rewrite the page. */
-  page?: { listKey: string; requestCursor: string | null; firstPageCursor: string };
+  page?: {
+    listKey: string;
+    requestCursor: string | null;
+    firstPageCursor: string;
+    /** The cursor of the page before this one (page 1's own for page 1 and 2). */
+    previousPageCursor: string;
+  };
   /** Set on non-paginated 200s: the key holding the list, or null for a single object. */
   listKey?: string | null;
 }
@@ -161,7 +167,12 @@ function paginate<T>(
   const meta = { ...next, total_estimate: all.length };
   return {
     body: { [listKey]: items, meta },
-    page: { listKey, requestCursor: params.cursor, firstPageCursor: encodeCursor(0, params.hash) },
+    page: {
+      listKey,
+      requestCursor: params.cursor,
+      firstPageCursor: encodeCursor(0, params.hash),
+      previousPageCursor: encodeCursor(Math.max(0, params.offset - params.limit), params.hash),
+    },
   };
 }
 

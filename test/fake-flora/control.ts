@@ -68,6 +68,8 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unknown-enum') }),
   z.object({ kind: z.literal('reset') }),
   z.object({ kind: z.literal('repeat-cursor') }),
+  z.object({ kind: z.literal('cycle-cursor') }),
+  z.object({ kind: z.literal('hold') }),
   z.object({ kind: z.literal('html') }),
 ]);
 

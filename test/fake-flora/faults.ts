@@ -178,6 +178,12 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
       const next = result.page.requestCursor ?? result.page.firstPageCursor;
       return { ...result, body: { ...body, meta: { ...body.meta, next_cursor: next } } };
     }
+    case 'cycle-cursor': {
+      // Points back one page: a client that follows cursors A → B is sent to A again.
+      if (!result.page || !isRecord(body.meta)) return result;
+      const back = result.page.previousPageCursor;
+      return { ...result, body: { ...body, meta: { ...body.meta, next_cursor: back } } };
+    }
     default:
       return result;
   }

@@ -88,6 +88,9 @@ export class FakeFlora implements ControlTarget {
   private readonly logLine: (line: string) => void;
   private requestSerial = 0;
   private closed = false;
+  /** Answers computed on arrival and kept back by a `hold` fault, oldest first. */
+  private held: Array<() => void> = [];
+  private heldWaiters: Array<{ count: number; resolve: () => void }> = [];
 
   private constructor(
     private readonly server: Server,
@@ -243,10 +246,28 @@ export class FakeFlora implements ControlTarget {
     this.log = [];
   }
 
+  /** How many answers a `hold` fault keeps back now. */
+  heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Resolves once at least `count` answers are held (no polling, no timer). */
+  whenHeld(count = 1): Promise<void> {
+    if (this.held.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ count, resolve }));
+  }
+
+  /** Sends the oldest `count` held answers (all by default), as computed when they arrived. */
+  release(count = Number.POSITIVE_INFINITY): void {
+    const out = this.held.splice(0, Math.min(count, this.held.length));
+    for (const send of out) send();
+  }
+
   /** Stops listening and destroys every socket, hung or idle, so no handle outlives the server. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.release();
     for (const [timer, wake] of this.sleepers) {
       clearTimeout(timer);
       wake();
@@ -351,6 +372,16 @@ export class FakeFlora implements ControlTarget {
       { route: match, query, auth: entry.authorization },
     );
     if (fault) result = rewriteBody(fault, result, match.route, this.origin);
+    if (fault?.kind === 'hold') {
+      // The answer is the server's state on arrival; it leaves only when the test releases it.
+      await new Promise<void>((resolve) => {
+        this.held.push(resolve);
+        const ready = this.heldWaiters.filter((w) => this.held.length >= w.count);
+        this.heldWaiters = this.heldWaiters.filter((w) => this.held.length < w.count);
+        for (const w of ready) w.resolve();
+      });
+      if (this.closed || res.destroyed) return;
+    }
     this.sendJson(res, requestId, result.status, result.body, result.headers);
     finish(result.status);
   }

@@ -161,6 +161,8 @@ export type Fault =
   | { kind: 'unknown-enum' }
   | { kind: 'reset' }
   | { kind: 'repeat-cursor' }
+  | { kind: 'cycle-cursor' }
+  | { kind: 'hold' }
   | { kind: 'html' };
 
 export type FaultKind = Fault['kind'];

@@ -389,6 +389,24 @@ void describe('faults', () => {
     assert.deepEqual(page1again.generations, page1.generations, 'the cursor leads back to page 1');
     assert.equal((page1again.meta as Json).next_cursor, c1);
 
+    // cycle-cursor: page 3 points back at page 2, so A → B → A.
+    const a = c1;
+    const b = ((await api(`/generations?limit=5&cursor=${a}`)).body.meta as Json).next_cursor as string;
+    fake.inject(route, { kind: 'cycle-cursor' });
+    const back = ((await api(`/generations?limit=5&cursor=${b}`)).body.meta as Json).next_cursor;
+    assert.equal(back, a);
+
+    // hold: the answer is the state on arrival, sent only on release.
+    fake.inject(route, { kind: 'hold' });
+    const before = fake.generations().length;
+    const heldAnswer = api('/generations?limit=100');
+    await fake.whenHeld();
+    assert.equal(fake.heldCount(), 1);
+    fake.addGeneration({ project_id: fake.projects()[0].project_id });
+    fake.release();
+    assert.equal(((await heldAnswer).body.generations as Json[]).length, before);
+    assert.equal(fake.heldCount(), 0);
+
     fake.inject('GET /workspaces', { kind: 'html' });
     const html = await fetch(`${fake.baseUrl}/workspaces`, { headers: auth() });
     assert.equal(html.status, 502);

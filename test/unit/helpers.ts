@@ -45,6 +45,10 @@ export class ManualTimers implements Timers {
   clearTimeout(handle: unknown): void {
     this.queue = this.queue.filter((q) => q.id !== handle);
   }
+  /** Timers set and not yet fired or cleared. */
+  get pending(): number {
+    return this.queue.length;
+  }
   /** Delay until the next timer, or undefined when none is set. */
   nextDelay(): number | undefined {
     if (!this.queue.length) return undefined;

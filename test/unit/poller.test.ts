@@ -4,6 +4,7 @@ import type { FloraClient } from '../../src/api/client';
 import type { Generation } from '../../src/api/types';
 import {
   MAX_BACKOFF_MS,
+  MAX_REQUESTS_PER_ACTIVE_TICK,
   Poller,
   UNFOCUSED_ACTIVE_INTERVAL_MS,
   type PollerSettings,
@@ -98,6 +99,37 @@ describe('Poller', () => {
       poller.dispose();
     });
   }
+
+  it('at 1,500 running jobs, keeps every tick within its bound and still updates every finished job', async () => {
+    const prj = fake.projects()[0].project_id;
+    const jobs = fake.startGenerations(prj, 1_500, { durationMs: 60_000, staggerMs: 20 });
+    const { timers, poller, store, finished } = setup();
+    // The tree (or last session's cache) already shows them all as running.
+    for await (const page of client.generationPages({ projectId: prj, status: 'running', limit: 100 }))
+      store.applyGenerations(page.items);
+    assert.equal(store.allGenerations().filter((g) => g.status === 'running').length, 1_500);
+    poller.start();
+    const perTick: number[] = [];
+    const track = async () => {
+      fake.resetCounts();
+      await timers.runNext(poller, fake);
+      perTick.push(fake.requestCount());
+    };
+    for (let i = 0; i < 6; i++) await track();
+    assert.equal(fake.requestCount('GET /runs/:id'), 0, 'nothing is settled because it was beyond a page');
+    fake.advance(60_000); // they finish one by one over the next 30 s
+    let guard = 0;
+    while (store.allGenerations().some((g) => g.status === 'running') && guard++ < 400) await track();
+    assert.ok(
+      perTick.every((n) => n <= MAX_REQUESTS_PER_ACTIVE_TICK),
+      `requests per tick: ${perTick.join(',')}`,
+    );
+    // Each is announced once with its final state (the store keeps only what a view needs).
+    const announced = new Map(finished.flat().map((g) => [g.id, g.status]));
+    assert.equal(finished.flat().length, 1_500);
+    for (const j of jobs) assert.equal(announced.get(j.generation_id), 'completed');
+    poller.dispose();
+  });
 
   it('fetches a finished job once and updates it within one tick', async () => {
     const prj = fake.projects()[0].project_id;
