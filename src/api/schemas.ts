@@ -19,6 +19,9 @@ import {
 
 const optionalNumber = z.optional(z.nullable(z.number()));
 const optionalString = z.optional(z.nullable(z.string()));
+/** A point in time: a number in any unit FLORA may use, or an ISO-8601 string (see toMillis). */
+const Time = z.union([z.number(), z.string()]);
+const optionalTime = z.optional(z.nullable(Time));
 
 const OutputWire = z.looseObject({
   output_id: z.string(),
@@ -30,9 +33,9 @@ const RunWire = z.looseObject({
   run_id: z.string().check(z.minLength(1)),
   status: z.string(),
   progress: optionalNumber,
-  created_at: z.number(),
-  started_at: optionalNumber,
-  completed_at: optionalNumber,
+  created_at: Time,
+  started_at: optionalTime,
+  completed_at: optionalTime,
   charged_cost: optionalNumber,
   error_code: optionalString,
   error_message: optionalString,
@@ -51,7 +54,7 @@ const GenerationWire = z.looseObject({
 const WorkspaceWire = z.looseObject({
   workspace_id: z.string().check(z.minLength(1)),
   name: z.string(),
-  created_at: optionalNumber,
+  created_at: optionalTime,
   role: optionalString,
 });
 
@@ -59,8 +62,8 @@ const ProjectWire = z.looseObject({
   project_id: z.string().check(z.minLength(1)),
   name: z.string(),
   workspace_id: z.string(),
-  created_at: optionalNumber,
-  last_modified: optionalNumber,
+  created_at: optionalTime,
+  last_modified: optionalTime,
   origin: optionalString,
 });
 
@@ -96,12 +99,34 @@ export function parseListEnvelope(
   return { ok: true, list: data[key] as unknown[], meta: data.meta as ListMeta };
 }
 
-// Timestamps: FLORA's unit is not confirmed (webhooks use ms). Anything below 10^11 cannot be
-// a millisecond time after 1973, so it is read as seconds.
-const SECONDS_THRESHOLD = 1e11;
-export function toMillis(value: number | null | undefined): number | undefined {
-  if (value === null || value === undefined || !Number.isFinite(value) || value < 0) return undefined;
-  return value < SECONDS_THRESHOLD ? Math.round(value * 1000) : value;
+// Timestamps: FLORA's unit is not confirmed (the contract lists seconds and milliseconds; webhooks
+// use ms), and other servers send microseconds, nanoseconds or ISO-8601 strings. The magnitude of
+// a number tells the unit for any date between 1973 and 5138: below 10^11 seconds, below 10^14
+// milliseconds, below 10^17 microseconds, below 10^20 nanoseconds. Anything else (negative, zero,
+// 10^20 and up, a string that is not a date) is "unknown" (undefined), never an exception: one odd
+// field must not blank a view.
+const UNIT_BANDS: ReadonlyArray<readonly [below: number, toMs: number]> = [
+  [1e11, 1000],
+  [1e14, 1],
+  [1e17, 1e-3],
+  [1e20, 1e-6],
+];
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+export function toMillis(value: number | string | null | undefined): number | undefined {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (NUMERIC.test(text)) return toMillis(Number(text));
+    if (!ISO_DATE.test(text)) return undefined;
+    const parsed = Date.parse(text);
+    return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  for (const [below, toMs] of UNIT_BANDS) {
+    if (value < below) return Math.round(value * toMs);
+  }
+  return undefined;
 }
 
 // Progress: the scale is not confirmed (0–100 per secondary sources, maybe 0–1). A fraction

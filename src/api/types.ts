@@ -24,7 +24,7 @@ export interface RunState {
   rawStatus: string;
   /** 0–100. */
   progress: number;
-  /** Unix milliseconds. */
+  /** Unix milliseconds; 0 when FLORA sent no usable time (format.ts shows it as "unknown time"). */
   createdAt: number;
   startedAt?: number;
   completedAt?: number;
