@@ -158,10 +158,20 @@ export type Fault =
   | { kind: 'malformed-json' }
   | { kind: 'missing-list' }
   | { kind: 'invalid-item' }
-  | { kind: 'unknown-enum' }
+  /** `status` replaces the default new status `queued` (e.g. `cancelled`, `expired`). */
+  | { kind: 'unknown-enum'; status?: string }
   | { kind: 'reset' }
   | { kind: 'repeat-cursor' }
-  | { kind: 'html' };
+  | { kind: 'html' }
+  /** 200 with exactly this JSON body (before auth, like a proxy). */
+  | { kind: 'json'; body: unknown }
+  /** A normal page whose `meta` is replaced by `meta`; without a `meta` key the page has none. */
+  | { kind: 'meta'; meta?: unknown }
+  /**
+   * 200 JSON of `bytes` bytes (a list page padded with a long string), streamed in 64 KB chunks;
+   * `announce: false` leaves out `content-length`. Stops writing when the client hangs up.
+   */
+  | { kind: 'large-body'; bytes: number; announce?: boolean };
 
 export type FaultKind = Fault['kind'];
 
