@@ -296,18 +296,18 @@ export class FloraClient implements FloraApi {
   ): Page<T> {
     const envelope = parseListEnvelope(answer.body, key);
     if (!envelope.ok) {
-      throw new InvalidResponseError(`FLORA's answer has no "${key}" list; it does not match the API.`, {
-        requestId: answer.requestId,
-      });
+      throw new InvalidResponseError(
+        `FLORA's answer does not match the API: ${envelope.reason}${answer.requestId ? ` [${answer.requestId}]` : ''}.`,
+        { requestId: answer.requestId },
+      );
     }
-    const meta = envelope.meta;
     const { items, skipped } = parseItems(envelope.list, parse);
     this.reportSkipped(key, skipped, answer.requestId);
     return {
       items,
       skipped,
-      nextCursor: meta?.next_cursor || undefined,
-      totalEstimate: meta?.total_estimate ?? undefined,
+      nextCursor: envelope.meta.nextCursor,
+      totalEstimate: envelope.meta.totalEstimate,
       requestId: answer.requestId,
     };
   }

@@ -74,29 +74,60 @@ const ModelWire = z.looseObject({
   type: optionalString,
 });
 
-const MetaWire = z.optional(
-  z.nullable(
-    z.looseObject({
-      next_cursor: optionalString,
-      total_estimate: optionalNumber,
-    }),
-  ),
-);
+// `meta` is read field by field, each with its own schema, so that one odd field (or a `meta`
+// that is missing, null, `[]` or a string) costs at most that field, never the page. UNCONFIRMED
+// in the contract, so every variant is accepted: `next_cursor` a string or a number (sent back as
+// its decimal text); `total_estimate` a number or a numeric string, anything else unknown.
+const MetaObject = z.looseObject({});
+const CursorWire = z.union([z.string(), z.number()]);
+const EstimateWire = z.union([z.number(), z.string().check(z.regex(/^\s*\d+(?:\.\d+)?\s*$/))]);
 
-export type ListMeta = z.infer<typeof MetaWire>;
+export interface ListMeta {
+  nextCursor?: string;
+  totalEstimate?: number;
+}
+
+function readMeta(raw: unknown): ListMeta {
+  const meta = MetaObject.safeParse(raw);
+  if (!meta.success || Array.isArray(raw)) return {};
+  const fields = meta.data as Record<string, unknown>;
+  const cursor = CursorWire.safeParse(fields.next_cursor);
+  const estimate = EstimateWire.safeParse(fields.total_estimate);
+  const total = estimate.success ? Number(estimate.data) : undefined;
+  return {
+    // An empty cursor, like a missing one, means the last page (as FLORA's SDK reads it).
+    nextCursor: cursor.success && String(cursor.data) !== '' ? String(cursor.data) : undefined,
+    totalEstimate: total !== undefined && Number.isFinite(total) && total >= 0 ? total : undefined,
+  };
+}
+
+/** "object", "array", "null", "nothing" (absent), "string"…: for messages about a wrong shape. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
 
 /**
  * Checks a list answer's envelope: `key` must hold an array (its items are checked one by one
- * afterwards, so one bad item cannot sink the page).
+ * afterwards, so one bad item cannot sink the page); `meta` is read leniently (see readMeta).
+ * When the list is missing, `reason` says what was found instead, for the error message.
  */
 export function parseListEnvelope(
   body: unknown,
   key: string,
-): { ok: true; list: unknown[]; meta: ListMeta } | { ok: false } {
-  const parsed = z.looseObject({ [key]: z.array(z.unknown()), meta: MetaWire }).safeParse(body);
-  if (!parsed.success) return { ok: false };
-  const data = parsed.data as Record<string, unknown>;
-  return { ok: true, list: data[key] as unknown[], meta: data.meta as ListMeta };
+): { ok: true; list: unknown[]; meta: ListMeta } | { ok: false; reason: string } {
+  const envelope = z.looseObject({}).safeParse(body);
+  if (!envelope.success || Array.isArray(body)) {
+    return { ok: false, reason: `expected an object with \`${key}\`, got ${kindOf(body)}` };
+  }
+  const data = envelope.data as Record<string, unknown>;
+  const list = z.array(z.unknown()).safeParse(data[key]);
+  if (!list.success) {
+    return { ok: false, reason: `expected \`${key}\` to be an array, got ${kindOf(data[key])}` };
+  }
+  return { ok: true, list: list.data, meta: readMeta(data.meta) };
 }
 
 // Timestamps: FLORA's unit is not confirmed (the contract lists seconds and milliseconds; webhooks

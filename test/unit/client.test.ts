@@ -275,6 +275,71 @@ describe('tolerant reading', () => {
   });
 });
 
+describe('meta variants (UNCONFIRMED in the contract: every one is read)', () => {
+  const variants: Array<[string, { meta?: unknown }, string | undefined, number | undefined]> = [
+    ['next_cursor a number', { meta: { next_cursor: 42, total_estimate: 60 } }, '42', 60],
+    ['total_estimate a numeric string', { meta: { next_cursor: 'abc', total_estimate: '60' } }, 'abc', 60],
+    ['total_estimate a word', { meta: { next_cursor: 'abc', total_estimate: 'many' } }, 'abc', undefined],
+    ['total_estimate negative', { meta: { next_cursor: 'abc', total_estimate: -3 } }, 'abc', undefined],
+    ['next_cursor an object', { meta: { next_cursor: { o: 5 }, total_estimate: 9 } }, undefined, 9],
+    ['meta missing', {}, undefined, undefined],
+    ['meta null', { meta: null }, undefined, undefined],
+    ['meta an empty array', { meta: [] }, undefined, undefined],
+    ['meta a string', { meta: 'none' }, undefined, undefined],
+  ];
+  for (const [name, fault, cursor, total] of variants) {
+    it(`keeps the page when ${name}`, async () => {
+      const good = await client().listGenerations({ limit: 5 });
+      fake.inject('GET /generations', { kind: 'meta', ...fault });
+      const page = await client().listGenerations({ limit: 5 });
+      assert.deepEqual(
+        page.items.map((g) => g.id),
+        good.items.map((g) => g.id),
+      );
+      assert.equal(page.nextCursor, cursor);
+      assert.equal(page.totalEstimate, total);
+      assert.deepEqual(page.skipped, []);
+    });
+  }
+
+  it('names what was wrong when a page has no list', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ generations: { items: [] } }, /expected `generations` to be an array, got object/],
+      [{ data: [] }, /expected `generations` to be an array, got nothing/],
+      [{ generations: null }, /expected `generations` to be an array, got null/],
+      [{ generations: 'none' }, /expected `generations` to be an array, got string/],
+      [[1, 2], /expected an object with `generations`, got array/],
+      [null, /expected an object with `generations`, got null/],
+    ];
+    for (const [body, message] of cases) {
+      fake.inject('GET /generations', { kind: 'json', body });
+      const err = await rejects(client().listGenerations(), InvalidResponseError);
+      assert.match(err.message, message);
+      assert.match(err.requestId ?? '', /^req_/);
+    }
+  });
+
+  it('counts every item skipped as invalid, also when the whole page is', async () => {
+    fake.inject('GET /generations', {
+      kind: 'json',
+      body: { generations: [{}, { generation_id: 'run_x', status: 3 }, 'text'], meta: { next_cursor: 7 } },
+    });
+    const c = client();
+    const page = await c.listGenerations();
+    assert.equal(page.items.length, 0);
+    assert.deepEqual(
+      page.skipped.map((s) => [s.index, s.id]),
+      [
+        [0, undefined],
+        [1, 'run_x'],
+        [2, undefined],
+      ],
+    );
+    assert.equal(page.nextCursor, '7');
+    assert.equal(c.log.lines.filter((l) => l.startsWith('warn Skipped generations item')).length, 3);
+  });
+});
+
 describe('retries, timeouts and cancellation', () => {
   it('retries 5xx with jittered exponential backoff, then succeeds', async () => {
     fake.inject(
