@@ -1,5 +1,5 @@
 /** Pure text formatting for tree rows, tooltips and the status bar. */
-import type { GenerationOutput, GenerationStatus } from '../api/types';
+import { isFinished, type Generation, type GenerationOutput, type GenerationStatus } from '../api/types';
 
 const UNITS: Array<[number, string]> = [
   [365 * 86_400_000, 'y'],
@@ -100,4 +100,39 @@ export function safeHttpUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+export type NotifyMode = 'none' | 'failed' | 'all';
+
+/**
+ * The toast for one generation that finished while watched, or undefined when `mode` does not
+ * ask for it. A status FLORA's enum lacks (`cancelled`, `expired`…) is named with its own word and
+ * counts as "not completed": it is announced in `failed` mode too, as a warning.
+ */
+export function finishNotice(
+  g: Pick<Generation, 'status' | 'rawStatus' | 'errorMessage'>,
+  names: { model: string; project?: string },
+  mode: NotifyMode,
+): { text: string; warning: boolean } | undefined {
+  if (mode === 'none' || !isFinished(g.status)) return undefined;
+  if (g.status === 'completed' && mode !== 'all') return undefined;
+  const subject = `FLORA: ${names.model}${names.project ? ` in ${names.project}` : ''}`;
+  const reason = g.errorMessage ? `: ${g.errorMessage}` : '.';
+  if (g.status === 'completed') return { text: `${subject} completed.`, warning: false };
+  if (g.status === 'failed') return { text: `${subject} failed${reason}`, warning: true };
+  return { text: `${subject} ended with status “${snippet(g.rawStatus, 40)}”${reason}`, warning: true };
+}
+
+/** One toast for several finished at once: "3 generations finished (1 failed, 1 cancelled)". */
+export function groupedFinishNotice(gens: ReadonlyArray<Pick<Generation, 'status' | 'rawStatus'>>): string {
+  const failed = gens.filter((g) => g.status === 'failed').length;
+  if (failed === gens.length) return `FLORA: ${gens.length} generations failed.`;
+  const others = new Map<string, number>();
+  for (const g of gens) {
+    if (g.status !== 'unknown') continue;
+    const word = snippet(g.rawStatus, 20);
+    others.set(word, (others.get(word) ?? 0) + 1);
+  }
+  const notes = [...(failed ? [`${failed} failed`] : []), ...[...others].map(([word, n]) => `${n} ${word}`)];
+  return `FLORA: ${gens.length} generations finished${notes.length ? ` (${notes.join(', ')})` : ''}.`;
 }
