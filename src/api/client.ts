@@ -13,6 +13,7 @@ import {
   FloraError,
   InvalidResponseError,
   AuthenticationError,
+  ResponseTooLargeError,
   TimeoutError,
   type FieldError,
 } from './errors';
@@ -40,6 +41,10 @@ import type {
 } from './types';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+/** The largest JSON answer read (8 MB): a full page of 100 generations is far below 1 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** An error answer is read only this far (64 KB) for FLORA's envelope; the status says enough. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const RATE_LIMIT_FALLBACK_MS = 5_000;
 export const USER_AGENT = 'flora-generations-vscode/0.1.0';
 
@@ -57,6 +62,11 @@ export interface FloraClientOptions {
   timeoutMs?: number;
   /** A wait the server asks for beyond this is not slept inside a call: the error goes up instead. */
   maxRetryWaitMs?: number;
+  /**
+   * A 2xx body larger than this is not read (ResponseTooLargeError); DEFAULT_MAX_RESPONSE_BYTES
+   * when absent. Announced lengths are refused before reading, others once the cap is passed.
+   */
+  maxResponseBytes?: number;
   /** For tests and benchmarks; the client creates (and closes) its own pool when absent. */
   dispatcher?: Dispatcher;
   connections?: number;
@@ -154,6 +164,7 @@ export class FloraClient implements FloraApi {
   private readonly maxRetries: number;
   private readonly timeoutMs: number;
   private readonly maxRetryWaitMs: number;
+  private readonly maxResponseBytes: number;
   private lastKey: string | undefined;
 
   constructor(private readonly options: FloraClientOptions) {
@@ -172,6 +183,7 @@ export class FloraClient implements FloraApi {
     this.maxRetries = Math.max(0, options.maxRetries ?? 2);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   get origin(): string {
@@ -402,10 +414,20 @@ export class FloraClient implements FloraApi {
       });
       status = res.statusCode;
       requestId = header(res.headers, 'request-id');
-      const text = await res.body.text();
+      const ok = status >= 200 && status < 300;
+      const limit = ok ? this.maxResponseBytes : Math.min(this.maxResponseBytes, MAX_ERROR_BODY_BYTES);
+      const text = await readCapped(res, limit);
       const ms = Math.round(performance.now() - started);
-      this.logger.info(`GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}`);
-      if (status >= 200 && status < 300) {
+      this.logger.info(
+        `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`,
+      );
+      if (ok) {
+        if (text === undefined) {
+          throw new ResponseTooLargeError(
+            `FLORA's answer is larger than ${humanBytes(limit)}, the most the extension reads; it was not read. A smaller flora.pageSize makes answers smaller.`,
+            { status, requestId, limitBytes: limit },
+          );
+        }
         try {
           return { body: JSON.parse(text) as unknown, requestId };
         } catch {
@@ -415,7 +437,8 @@ export class FloraClient implements FloraApi {
           });
         }
       }
-      throw this.httpError(status, text, res.headers, requestId, key);
+      // An error page over the cap is left unread: the status alone has to do.
+      throw this.httpError(status, text ?? '', res.headers, requestId, key);
     } catch (err) {
       if (err instanceof FloraError) throw err;
       if (signal?.aborted) throw new CancelledError('The request was cancelled.', { cause: err });
@@ -466,6 +489,36 @@ export class FloraClient implements FloraApi {
     const safeMessage = redact(message ?? `FLORA answered HTTP ${status}.`, key);
     return errorForStatus(status, safeMessage, { code, fields, requestId, retryAfterMs });
   }
+}
+
+/**
+ * Reads a body as UTF-8 text, or returns undefined (and destroys the body, which closes the
+ * connection) as soon as it is known to exceed `limit` bytes: from `content-length` before reading,
+ * otherwise when the bytes received pass the cap. Never buffers more than `limit` + one chunk.
+ */
+async function readCapped(res: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  const announced = Number(header(res.headers, 'content-length'));
+  if (Number.isFinite(announced) && announced > limit) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function humanBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
+  return `${bytes} bytes`;
 }
 
 function assertLimit(limit: number): void {

@@ -113,6 +113,20 @@ export class InvalidResponseError extends FloraError {
   readonly kind = 'invalid_response';
 }
 
+/**
+ * A 2xx answer larger than the client's cap (`maxResponseBytes`, 8 MB by default): the client
+ * stopped reading it (the connection is closed, nothing more is buffered) and does not retry. A
+ * subclass of InvalidResponseError (kind `invalid_response`), so the UI shows it like any answer it
+ * cannot use; `limitBytes` says where the cap stood.
+ */
+export class ResponseTooLargeError extends InvalidResponseError {
+  readonly limitBytes: number;
+  constructor(message: string, details: FloraErrorDetails & { limitBytes: number }) {
+    super(message, details);
+    this.limitBytes = details.limitBytes;
+  }
+}
+
 /** The caller aborted the request through its AbortSignal. */
 export class CancelledError extends FloraError {
   readonly kind = 'cancelled';

@@ -334,6 +334,7 @@ export class FakeFlora implements ControlTarget {
     }
     if (fault?.kind === 'large-body') {
       const sent = await this.sendLarge(res, requestId, fault.bytes, fault.announce !== false);
+      entry.bytesSent = sent;
       finish(200, ` (large body, ${sent} of ${fault.bytes} bytes sent)`);
       return;
     }

@@ -193,6 +193,8 @@ export interface RequestLogEntry {
   fault: FaultKind | null;
   /** Server clock (ms) when the request arrived. */
   time: number;
+  /** `large-body` only: bytes written before the answer ended or the client hung up (set then). */
+  bytesSent?: number;
 }
 
 export interface GenerationFilter {

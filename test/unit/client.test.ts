@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FloraClient, type FloraClientOptions } from '../../src/api/client';
+import { DEFAULT_MAX_RESPONSE_BYTES, FloraClient, type FloraClientOptions } from '../../src/api/client';
 import {
   AuthenticationError,
   BadRequestError,
@@ -14,6 +14,7 @@ import {
   NotFoundError,
   PermissionError,
   RateLimitError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
 } from '../../src/api/errors';
@@ -337,6 +338,40 @@ describe('meta variants (UNCONFIRMED in the contract: every one is read)', () =>
     );
     assert.equal(page.nextCursor, '7');
     assert.equal(c.log.lines.filter((l) => l.startsWith('warn Skipped generations item')).length, 3);
+  });
+});
+
+describe('body size cap', () => {
+  const MB = 1024 * 1024;
+
+  for (const announce of [true, false]) {
+    it(`refuses a huge answer with a typed error and stops reading it (content-length ${announce ? 'sent' : 'absent'})`, async () => {
+      const bytes = 48 * MB;
+      fake.inject('GET /generations', { kind: 'large-body', bytes, announce });
+      const c = client();
+      const err = await rejects(c.listGenerations(), ResponseTooLargeError);
+      assert.ok(err instanceof InvalidResponseError, 'shown like any answer the extension cannot use');
+      assert.equal(err.kind, 'invalid_response');
+      assert.equal(err.limitBytes, DEFAULT_MAX_RESPONSE_BYTES);
+      assert.match(err.message, /larger than 8 MB/);
+      assert.match(err.requestId ?? '', /^req_/);
+      assert.equal(fake.requestCount('GET /generations'), 1, 'not retried');
+      // The client hung up: the server could not send the body whole.
+      await waitFor(() => fake.requests().some((r) => r.bytesSent !== undefined));
+      const sent = fake.requests().find((r) => r.bytesSent !== undefined)?.bytesSent ?? bytes;
+      assert.ok(sent < bytes, `only ${sent} of ${bytes} bytes were sent`);
+      // The next request works as usual.
+      assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
+    });
+  }
+
+  it('takes its cap from a constructor option, and answers under the cap pass', async () => {
+    const c = client({ maxResponseBytes: 64 * 1024 });
+    assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
+    fake.inject('GET /generations', { kind: 'large-body', bytes: 200 * 1024, announce: false });
+    const err = await rejects(c.listGenerations(), ResponseTooLargeError);
+    assert.equal(err.limitBytes, 64 * 1024);
+    assert.match(err.message, /64 KB/);
   });
 });
 
