@@ -138,11 +138,18 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
-/** Parses `Retry-After`: delta-seconds or an HTTP date. */
+/**
+ * Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past is 0). Anything else
+ * (negative numbers, words, `Date.parse` leniencies such as "-5" read as the year 2001) is
+ * undefined, as if the header were absent. A 0 is returned as such: the retry loop still waits
+ * at least its backoff (see FloraClient.get), so no answer can make it retry at once.
+ */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // An HTTP date always names a month and carries hh:mm:ss (RFC 9110 §5.6.7, all three forms).
+  if (!/[A-Za-z]{3}/.test(trimmed) || !/\d{1,2}:\d{2}:\d{2}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
@@ -362,12 +369,12 @@ export class FloraClient implements FloraApi {
         const error =
           err instanceof FloraError ? err : new ConnectionError('Request failed.', { cause: err });
         if (!error.retryable || attempt >= (options.maxRetries ?? this.maxRetries)) throw error;
-        // A 429 without Retry-After waits at least 5 s (FLORA's own fallback), not the short backoff.
-        const wait =
-          error.retryAfterMs ??
-          (error.kind === 'rate_limit'
-            ? Math.max(RATE_LIMIT_FALLBACK_MS, this.backoff(attempt))
-            : this.backoff(attempt));
+        // A 429 without a usable Retry-After waits at least 5 s (FLORA's own fallback). Whatever
+        // the server says, the wait is never below this attempt's backoff: `Retry-After: 0` (or a
+        // date in the past) must not turn the retries into a loop without pause.
+        const backoff = this.backoff(attempt);
+        const asked = error.retryAfterMs ?? (error.kind === 'rate_limit' ? RATE_LIMIT_FALLBACK_MS : backoff);
+        const wait = Math.max(backoff, asked);
         if (wait > this.maxRetryWaitMs) throw error;
         this.logger.warn(
           `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${options.maxRetries ?? this.maxRetries} in ${Math.round(wait)} ms.`,

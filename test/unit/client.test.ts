@@ -404,6 +404,38 @@ describe('retries, timeouts and cancellation', () => {
     );
   });
 
+  for (const [status, code] of [
+    [503, 'service_unavailable'],
+    [429, 'rate_limited'],
+  ] as const) {
+    it(`never retries at once on Retry-After 0, negative, past or garbage (${status})`, async () => {
+      const values = [
+        '0',
+        '0.0',
+        '-5',
+        '-1',
+        new Date(Date.UTC(2020, 0, 1)).toUTCString(),
+        'soon',
+        '5 seconds',
+        '',
+      ];
+      for (const retryAfter of values) {
+        fake.resetCounts();
+        fake.inject('GET /workspaces', { kind: 'status', status, code, retryAfter });
+        const c = client();
+        await c.listWorkspaces();
+        assert.equal(fake.requestCount('GET /workspaces'), 2, `retried once for "${retryAfter}"`);
+        assert.equal(c.recorder.sleeps.length, 1);
+        const [slept] = c.recorder.sleeps;
+        // The first backoff step (500 ms less 12.5 % jitter) is the least; a 429 FLORA gave no
+        // usable wait for waits FLORA's own fallback of 5 s.
+        const explicitZero = /^0/.test(retryAfter) || retryAfter.includes('2020');
+        const least = status === 429 && !explicitZero ? 5000 : 437.5;
+        assert.equal(slept, least, `slept ${slept} ms for Retry-After "${retryAfter}"`);
+      }
+    });
+  }
+
   it('gives up after a bounded number of tries and reports when to come back', async () => {
     fake.inject(
       'GET /workspaces',
