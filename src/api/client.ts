@@ -17,7 +17,7 @@ import {
   TimeoutError,
   type FieldError,
 } from './errors';
-import { redact, redactingLogger, silentLogger, type Logger } from './logger';
+import { redact, redactingLogger, rememberSecret, silentLogger, type Logger } from './logger';
 import { walkPages, type WalkOptions } from './pagination';
 import {
   ErrorEnvelope,
@@ -136,6 +136,20 @@ export function validateBaseUrl(baseUrl: string): URL {
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Why `key` cannot be an API key sent as `Authorization: Bearer <key>`, or undefined when it can.
+ * Keys are printable ASCII without spaces (FLORA's are `sk_live_…`); a line break, a space, a
+ * control character or a non-ASCII character (a zero-width space, an ellipsis from a copied
+ * "sk_live_…") means the key was pasted wrong. Surrounding white space is trimmed before this.
+ */
+export function apiKeyProblem(key: string): string | undefined {
+  if (/[\r\n]/.test(key)) return 'contains a line break';
+  if (/\s/.test(key)) return 'contains a space or a tab';
+  if (/[^\x21-\x7e]/.test(key))
+    return 'contains a character no API key has (a control or non-ASCII character)';
+  return undefined;
 }
 
 /**
@@ -400,7 +414,18 @@ export class FloraClient implements FloraApi {
     if (!key) {
       throw new AuthenticationError('No FLORA API key is set.', { code: 'no_api_key' });
     }
+    // Remembered before anything can fail, so every error and log line from here on hides it.
+    rememberSecret(key);
     this.lastKey = key;
+    const problem = apiKeyProblem(key);
+    if (problem) {
+      // Refused here: sent as a header it would fail as "could not reach FLORA" (undici rejects
+      // it) or, worse, split into a second header.
+      throw new AuthenticationError(
+        `The FLORA API key ${problem}, so it was not sent. It was probably pasted with extra text: set the key again (FLORA: Set API Key).`,
+        { code: 'malformed_api_key' },
+      );
+    }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;

@@ -32,6 +32,13 @@ export interface FloraErrorDetails {
   cause?: unknown;
 }
 
+import { redact } from './logger';
+
+/**
+ * Every string field of a FloraError goes through `redact` as it is built, whoever builds it: the
+ * message (and so the stack), FLORA's `code`, the `request-id` header and the field messages are
+ * text from the network, which may echo the key back.
+ */
 export abstract class FloraError extends Error {
   abstract readonly kind: FloraErrorKind;
   readonly status?: number;
@@ -41,12 +48,12 @@ export abstract class FloraError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(message: string, details: FloraErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(redact(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.status = details.status;
-    this.code = details.code;
-    this.fields = details.fields;
-    this.requestId = details.requestId;
+    this.code = details.code === undefined ? undefined : redact(details.code);
+    this.fields = details.fields?.map((f) => ({ field: redact(f.field), message: redact(f.message) }));
+    this.requestId = details.requestId === undefined ? undefined : redact(details.requestId);
     this.retryAfterMs = details.retryAfterMs;
   }
 

@@ -2,13 +2,19 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DEFAULT_MAX_RESPONSE_BYTES, FloraClient, type FloraClientOptions } from '../../src/api/client';
+import {
+  apiKeyProblem,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  FloraClient,
+  type FloraClientOptions,
+} from '../../src/api/client';
 import {
   AuthenticationError,
   BadRequestError,
   CancelledError,
   ConfigurationError,
   ConnectionError,
+  errorForStatus,
   FloraError,
   InvalidResponseError,
   NotFoundError,
@@ -18,7 +24,9 @@ import {
   ServerError,
   TimeoutError,
 } from '../../src/api/errors';
+import { redactingLogger } from '../../src/api/logger';
 import type { Generation } from '../../src/api/types';
+import { userFacingError } from '../../src/ui/errorView';
 import { FakeFlora } from '../fake-flora';
 import { MemoryLogger, RecordingClock } from './helpers';
 
@@ -577,6 +585,128 @@ describe('security', () => {
     assert.equal(text.includes(key), false, 'the key leaked into an error or a log line');
     // And the key was really sent, as a Bearer header, to the configured origin.
     assert.ok(fake.requests().every((r) => r.authorization === 'valid'));
+  });
+});
+
+describe('key safety', () => {
+  // A key of no known shape (an OAuth token, say): only knowing the key itself can hide it.
+  const token = 'oat_9f8e7d6c5b4a32107a6b';
+
+  function leaks(err: FloraError, secret: string): string[] {
+    const fields = {
+      message: err.message,
+      code: err.code,
+      requestId: err.requestId,
+      fields: JSON.stringify(err.fields),
+      stack: err.stack,
+      json: JSON.stringify(err),
+      string: String(err),
+    };
+    return Object.entries(fields)
+      .filter(([, v]) => v?.includes(secret))
+      .map(([k]) => k);
+  }
+
+  it('redacts the key from every field of an error: message, code, request id, field messages', async () => {
+    for (const key of [fake.apiKey, token]) {
+      fake.inject('GET /generations', {
+        kind: 'status',
+        status: 400,
+        code: `bad_key_${key}`,
+        message: `The key ${key} is wrong`,
+        fields: [{ field: `key=${key}`, message: `Authorization: Bearer ${key} refused` }],
+      });
+      const err = await rejects(
+        client({ apiKey: () => key, maxRetries: 0 }).listGenerations(),
+        BadRequestError,
+      );
+      assert.deepEqual(leaks(err, key), [], `the key leaked through ${leaks(err, key).join(', ')}`);
+      assert.match(err.code ?? '', /^bad_key_/, 'the rest of the code is kept');
+      assert.equal(err.fields?.length, 1);
+    }
+    // A request id comes from a response header, which FLORA (or a proxy) could fill with anything.
+    const server = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'request-id': `req_${token}` });
+      res.end(JSON.stringify({ error: { code: 'service_unavailable', message: 'down' } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const c = client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, apiKey: () => token, maxRetries: 0 });
+      const err = await rejects(c.listWorkspaces(), ServerError);
+      assert.deepEqual(leaks(err, token), []);
+      assert.ok(!c.log.lines.join('\n').includes(token));
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('an error built anywhere after the key was used carries no key', async () => {
+    await client({ apiKey: () => token, maxRetries: 0 })
+      .listWorkspaces()
+      .catch(() => undefined);
+    const err = errorForStatus(500, `boom ${token}`, {
+      code: token,
+      requestId: `req ${token}`,
+      fields: [{ field: token, message: token }],
+    });
+    assert.deepEqual(leaks(err, token), []);
+  });
+
+  it('every logger line goes through the same redaction, also lines the client did not write', async () => {
+    await client({ apiKey: () => token, maxRetries: 0 })
+      .listWorkspaces()
+      .catch(() => undefined);
+    // What src/ui/logger.ts builds around the output channel.
+    const channel = new MemoryLogger();
+    const log = redactingLogger(channel);
+    log.info(`Set API Key: ${token}`);
+    log.warn('Authorization: Bearer abc.def.ghi');
+    log.error('headers {"authorization":"Basic dXNlcjpwYXNz"}');
+    log.debug('key sk_live_0123456789abcdef and sk_test_abcdefgh');
+    const text = channel.lines.join('\n');
+    for (const secret of [
+      token,
+      'abc.def.ghi',
+      'dXNlcjpwYXNz',
+      'sk_live_0123456789abcdef',
+      'sk_test_abcdefgh',
+    ]) {
+      assert.ok(!text.includes(secret), `${secret} leaked into: ${text}`);
+    }
+    assert.equal(channel.lines.length, 4);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ['a line break', `${'sk_test_fake_key'}\nX-Injected: 1`],
+    ['a carriage return', 'sk_live_abcdefgh\r\nijkl'],
+    ['a space', 'sk_live_abcd efgh'],
+    ['a tab', 'sk_live_abcd\tefgh'],
+    ['a NUL', 'sk_live_abcd\u0000efgh'],
+    ['a zero-width space', 'sk_live_abcd\u200befgh'],
+    ['an ellipsis', 'sk_live_abcd…'],
+  ];
+  for (const [what, key] of malformed) {
+    it(`refuses a key with ${what} before any request, as a key problem`, async () => {
+      fake.resetCounts();
+      const c = client({ apiKey: () => key });
+      const err = await rejects(c.listWorkspaces(), AuthenticationError);
+      assert.equal(err.code, 'malformed_api_key');
+      assert.match(err.message, /set the key again/i);
+      assert.doesNotMatch(err.message, /could not reach/i);
+      assert.equal(fake.requestCount(), 0, 'nothing was sent');
+      assert.equal(apiKeyProblem(key) !== undefined, true);
+      const shown = userFacingError(err);
+      assert.match(shown.title, /API key/);
+      assert.doesNotMatch(shown.title, /rejected/, 'FLORA never saw it');
+      assert.equal(shown.action.command, 'flora.setApiKey');
+    });
+  }
+
+  it('accepts a key with surrounding white space (trimmed) and plain keys', () => {
+    assert.equal(apiKeyProblem('sk_live_abc-DEF_123'), undefined);
+    assert.equal(apiKeyProblem('oat_9f8e.7d6c~5b4a/32+10='), undefined);
   });
 });
 
