@@ -329,10 +329,9 @@ export class FloraClient implements FloraApi {
   ): Page<T> {
     const envelope = parseListEnvelope(answer.body, key);
     if (!envelope.ok) {
-      throw new InvalidResponseError(
-        `FLORA's answer does not match the API: ${envelope.reason}${answer.requestId ? ` [${answer.requestId}]` : ''}.`,
-        { requestId: answer.requestId },
-      );
+      throw new InvalidResponseError(`FLORA's answer does not match the API: ${envelope.reason}.`, {
+        requestId: answer.requestId,
+      });
     }
     const { items, skipped } = parseItems(envelope.list, parse);
     this.reportSkipped(key, skipped, answer.requestId);
@@ -544,7 +543,8 @@ async function readCapped(res: Dispatcher.ResponseData, limit: number): Promise<
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  // TextDecoder, like undici's body.text(): drops a byte-order mark, which JSON.parse would refuse.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 function humanBytes(bytes: number): string {

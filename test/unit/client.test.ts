@@ -373,6 +373,27 @@ describe('body size cap', () => {
     });
   }
 
+  it('still reads a body that starts with a byte-order mark', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        `\uFEFF${JSON.stringify({ workspaces: [{ workspace_id: 'ws_1', name: 'One', created_at: 1, role: 'owner' }] })}`,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const ws = await client({ baseUrl: `http://127.0.0.1:${port}/api/v1` }).listWorkspaces();
+      assert.deepEqual(
+        ws.map((w) => w.name),
+        ['One'],
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('takes its cap from a constructor option, and answers under the cap pass', async () => {
     const c = client({ maxResponseBytes: 64 * 1024 });
     assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
