@@ -91,7 +91,7 @@ const injectSchema = z.object({ route: routeSchema, fault: faultSchema, times: t
 const advanceSchema = z.object({ ms: z.number().min(0) });
 const optionsSchema = z.object({
   lastCursor: z.enum(['null', 'omit', 'empty']).optional(),
-  timeUnit: z.enum(['ms', 's']).optional(),
+  timeUnit: z.enum(['ms', 's', 'us', 'ns']).optional(),
   progressScale: z.union([z.literal(100), z.literal(1)]).optional(),
 });
 const statusSchema = z.enum(GENERATION_STATUSES);

@@ -106,7 +106,8 @@ export interface ErrorEnvelope {
 // ---- Server options and control types ----
 
 export type LastCursorStyle = 'null' | 'omit' | 'empty';
-export type TimeUnit = 'ms' | 's';
+/** `us` and `ns` are not in the contract; other servers send them, and clients must cope. */
+export type TimeUnit = 'ms' | 's' | 'us' | 'ns';
 export type ProgressScale = 100 | 1;
 
 export interface DatasetOptions {

@@ -173,6 +173,20 @@ describe('reading the history', () => {
     assert.equal(afterRun.progress, afterRun.status === 'completed' ? 100 : afterRun.progress);
   });
 
+  it('reads times in micro- and nanoseconds as the same instants as milliseconds', async () => {
+    const c = client();
+    const ms = await all(c.generationPages({ limit: 100 }));
+    for (const timeUnit of ['us', 'ns'] as const) {
+      fake.setOptions({ timeUnit });
+      const other = await all(c.generationPages({ limit: 100 }));
+      assert.equal(other.length, ms.length);
+      for (let i = 0; i < ms.length; i++) {
+        assert.equal(other[i].createdAt, ms[i].createdAt, `${timeUnit} created_at`);
+        assert.equal(other[i].completedAt, ms[i].completedAt, `${timeUnit} completed_at`);
+      }
+    }
+  });
+
   it('reads times in seconds or milliseconds and progress on 0–1 or 0–100 alike', async () => {
     const c = client();
     const ms = await all(c.generationPages({ limit: 100 }));
