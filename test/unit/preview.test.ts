@@ -256,6 +256,13 @@ describe('file names', () => {
     assert.equal(proposeFileName({ ...base, title: '日本' }), 'flora-2026-07-15-1200.png');
     assert.equal(slug('Émile’s  Model!!'), 'emile-s-model');
   });
+
+  it('leaves an unknown creation time out of the name instead of dating it 1970', () => {
+    const base = { title: 'Flux', output: { id: 'o', kind: 'image' as const }, extension: '.png' };
+    for (const createdAt of [0, -1, Number.NaN, 1e300]) {
+      assert.equal(proposeFileName({ ...base, createdAt }), 'flux.png', `createdAt ${createdAt}`);
+    }
+  });
 });
 
 describe('drag and drop', () => {
