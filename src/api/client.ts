@@ -13,10 +13,11 @@ import {
   FloraError,
   InvalidResponseError,
   AuthenticationError,
+  ResponseTooLargeError,
   TimeoutError,
   type FieldError,
 } from './errors';
-import { redact, redactingLogger, silentLogger, type Logger } from './logger';
+import { redact, redactingLogger, rememberSecret, silentLogger, type Logger } from './logger';
 import { walkPages, type WalkOptions } from './pagination';
 import {
   ErrorEnvelope,
@@ -40,6 +41,10 @@ import type {
 } from './types';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+/** The largest JSON answer read (8 MB): a full page of 100 generations is far below 1 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** An error answer is read only this far (64 KB) for FLORA's envelope; the status says enough. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const RATE_LIMIT_FALLBACK_MS = 5_000;
 export const USER_AGENT = 'flora-generations-vscode/0.1.0';
 
@@ -57,6 +62,11 @@ export interface FloraClientOptions {
   timeoutMs?: number;
   /** A wait the server asks for beyond this is not slept inside a call: the error goes up instead. */
   maxRetryWaitMs?: number;
+  /**
+   * A 2xx body larger than this is not read (ResponseTooLargeError); DEFAULT_MAX_RESPONSE_BYTES
+   * when absent. Announced lengths are refused before reading, others once the cap is passed.
+   */
+  maxResponseBytes?: number;
   /** For tests and benchmarks; the client creates (and closes) its own pool when absent. */
   dispatcher?: Dispatcher;
   connections?: number;
@@ -128,11 +138,32 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
-/** Parses `Retry-After`: delta-seconds or an HTTP date. */
+/**
+ * Why `key` cannot be an API key sent as `Authorization: Bearer <key>`, or undefined when it can.
+ * Keys are printable ASCII without spaces (FLORA's are `sk_live_…`); a line break, a space, a
+ * control character or a non-ASCII character (a zero-width space, an ellipsis from a copied
+ * "sk_live_…") means the key was pasted wrong. Surrounding white space is trimmed before this.
+ */
+export function apiKeyProblem(key: string): string | undefined {
+  if (/[\r\n]/.test(key)) return 'contains a line break';
+  if (/\s/.test(key)) return 'contains a space or a tab';
+  if (/[^\x21-\x7e]/.test(key))
+    return 'contains a character no API key has (a control or non-ASCII character)';
+  return undefined;
+}
+
+/**
+ * Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past is 0). Anything else
+ * (negative numbers, words, `Date.parse` leniencies such as "-5" read as the year 2001) is
+ * undefined, as if the header were absent. A 0 is returned as such: the retry loop still waits
+ * at least its backoff (see FloraClient.get), so no answer can make it retry at once.
+ */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // An HTTP date always names a month and carries hh:mm:ss (RFC 9110 §5.6.7, all three forms).
+  if (!/[A-Za-z]{3}/.test(trimmed) || !/\d{1,2}:\d{2}:\d{2}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
@@ -154,6 +185,7 @@ export class FloraClient implements FloraApi {
   private readonly maxRetries: number;
   private readonly timeoutMs: number;
   private readonly maxRetryWaitMs: number;
+  private readonly maxResponseBytes: number;
   private lastKey: string | undefined;
 
   constructor(private readonly options: FloraClientOptions) {
@@ -172,6 +204,7 @@ export class FloraClient implements FloraApi {
     this.maxRetries = Math.max(0, options.maxRetries ?? 2);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   get origin(): string {
@@ -296,18 +329,17 @@ export class FloraClient implements FloraApi {
   ): Page<T> {
     const envelope = parseListEnvelope(answer.body, key);
     if (!envelope.ok) {
-      throw new InvalidResponseError(`FLORA's answer has no "${key}" list; it does not match the API.`, {
+      throw new InvalidResponseError(`FLORA's answer does not match the API: ${envelope.reason}.`, {
         requestId: answer.requestId,
       });
     }
-    const meta = envelope.meta;
     const { items, skipped } = parseItems(envelope.list, parse);
     this.reportSkipped(key, skipped, answer.requestId);
     return {
       items,
       skipped,
-      nextCursor: meta?.next_cursor || undefined,
-      totalEstimate: meta?.total_estimate ?? undefined,
+      nextCursor: envelope.meta.nextCursor,
+      totalEstimate: envelope.meta.totalEstimate,
       requestId: answer.requestId,
     };
   }
@@ -350,12 +382,12 @@ export class FloraClient implements FloraApi {
         const error =
           err instanceof FloraError ? err : new ConnectionError('Request failed.', { cause: err });
         if (!error.retryable || attempt >= (options.maxRetries ?? this.maxRetries)) throw error;
-        // A 429 without Retry-After waits at least 5 s (FLORA's own fallback), not the short backoff.
-        const wait =
-          error.retryAfterMs ??
-          (error.kind === 'rate_limit'
-            ? Math.max(RATE_LIMIT_FALLBACK_MS, this.backoff(attempt))
-            : this.backoff(attempt));
+        // A 429 without a usable Retry-After waits at least 5 s (FLORA's own fallback). Whatever
+        // the server says, the wait is never below this attempt's backoff: `Retry-After: 0` (or a
+        // date in the past) must not turn the retries into a loop without pause.
+        const backoff = this.backoff(attempt);
+        const asked = error.retryAfterMs ?? (error.kind === 'rate_limit' ? RATE_LIMIT_FALLBACK_MS : backoff);
+        const wait = Math.max(backoff, asked);
         if (wait > this.maxRetryWaitMs) throw error;
         this.logger.warn(
           `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${options.maxRetries ?? this.maxRetries} in ${Math.round(wait)} ms.`,
@@ -381,7 +413,18 @@ export class FloraClient implements FloraApi {
     if (!key) {
       throw new AuthenticationError('No FLORA API key is set.', { code: 'no_api_key' });
     }
+    // Remembered before anything can fail, so every error and log line from here on hides it.
+    rememberSecret(key);
     this.lastKey = key;
+    const problem = apiKeyProblem(key);
+    if (problem) {
+      // Refused here: sent as a header it would fail as "could not reach FLORA" (undici rejects
+      // it) or, worse, split into a second header.
+      throw new AuthenticationError(
+        `The FLORA API key ${problem}, so it was not sent. It was probably pasted with extra text: set the key again (FLORA: Set API Key).`,
+        { code: 'malformed_api_key' },
+      );
+    }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
@@ -402,10 +445,20 @@ export class FloraClient implements FloraApi {
       });
       status = res.statusCode;
       requestId = header(res.headers, 'request-id');
-      const text = await res.body.text();
+      const ok = status >= 200 && status < 300;
+      const limit = ok ? this.maxResponseBytes : Math.min(this.maxResponseBytes, MAX_ERROR_BODY_BYTES);
+      const text = await readCapped(res, limit);
       const ms = Math.round(performance.now() - started);
-      this.logger.info(`GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}`);
-      if (status >= 200 && status < 300) {
+      this.logger.info(
+        `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`,
+      );
+      if (ok) {
+        if (text === undefined) {
+          throw new ResponseTooLargeError(
+            `FLORA's answer is larger than ${humanBytes(limit)}, the most the extension reads; it was not read. A smaller flora.pageSize makes answers smaller.`,
+            { status, requestId, limitBytes: limit },
+          );
+        }
         try {
           return { body: JSON.parse(text) as unknown, requestId };
         } catch {
@@ -415,7 +468,8 @@ export class FloraClient implements FloraApi {
           });
         }
       }
-      throw this.httpError(status, text, res.headers, requestId, key);
+      // An error page over the cap is left unread: the status alone has to do.
+      throw this.httpError(status, text ?? '', res.headers, requestId, key);
     } catch (err) {
       if (err instanceof FloraError) throw err;
       if (signal?.aborted) throw new CancelledError('The request was cancelled.', { cause: err });
@@ -466,6 +520,37 @@ export class FloraClient implements FloraApi {
     const safeMessage = redact(message ?? `FLORA answered HTTP ${status}.`, key);
     return errorForStatus(status, safeMessage, { code, fields, requestId, retryAfterMs });
   }
+}
+
+/**
+ * Reads a body as UTF-8 text, or returns undefined (and destroys the body, which closes the
+ * connection) as soon as it is known to exceed `limit` bytes: from `content-length` before reading,
+ * otherwise when the bytes received pass the cap. Never buffers more than `limit` + one chunk.
+ */
+async function readCapped(res: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  const announced = Number(header(res.headers, 'content-length'));
+  if (Number.isFinite(announced) && announced > limit) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  // TextDecoder, like undici's body.text(): drops a byte-order mark, which JSON.parse would refuse.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
+function humanBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
+  return `${bytes} bytes`;
 }
 
 function assertLimit(limit: number): void {

@@ -32,6 +32,13 @@ export interface FloraErrorDetails {
   cause?: unknown;
 }
 
+import { redact } from './logger';
+
+/**
+ * Every string field of a FloraError goes through `redact` as it is built, whoever builds it: the
+ * message (and so the stack), FLORA's `code`, the `request-id` header and the field messages are
+ * text from the network, which may echo the key back.
+ */
 export abstract class FloraError extends Error {
   abstract readonly kind: FloraErrorKind;
   readonly status?: number;
@@ -41,12 +48,12 @@ export abstract class FloraError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(message: string, details: FloraErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(redact(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.status = details.status;
-    this.code = details.code;
-    this.fields = details.fields;
-    this.requestId = details.requestId;
+    this.code = details.code === undefined ? undefined : redact(details.code);
+    this.fields = details.fields?.map((f) => ({ field: redact(f.field), message: redact(f.message) }));
+    this.requestId = details.requestId === undefined ? undefined : redact(details.requestId);
     this.retryAfterMs = details.retryAfterMs;
   }
 
@@ -111,6 +118,20 @@ export class TimeoutError extends FloraError {
 /** An answer arrived but is not what the contract says (not JSON, missing list, wrong shape). */
 export class InvalidResponseError extends FloraError {
   readonly kind = 'invalid_response';
+}
+
+/**
+ * A 2xx answer larger than the client's cap (`maxResponseBytes`, 8 MB by default): the client
+ * stopped reading it (the connection is closed, nothing more is buffered) and does not retry. A
+ * subclass of InvalidResponseError (kind `invalid_response`), so the UI shows it like any answer it
+ * cannot use; `limitBytes` says where the cap stood.
+ */
+export class ResponseTooLargeError extends InvalidResponseError {
+  readonly limitBytes: number;
+  constructor(message: string, details: FloraErrorDetails & { limitBytes: number }) {
+    super(message, details);
+    this.limitBytes = details.limitBytes;
+  }
 }
 
 /** The caller aborted the request through its AbortSignal. */

@@ -19,6 +19,9 @@ import {
 
 const optionalNumber = z.optional(z.nullable(z.number()));
 const optionalString = z.optional(z.nullable(z.string()));
+/** A point in time: a number in any unit FLORA may use, or an ISO-8601 string (see toMillis). */
+const Time = z.union([z.number(), z.string()]);
+const optionalTime = z.optional(z.nullable(Time));
 
 const OutputWire = z.looseObject({
   output_id: z.string(),
@@ -30,9 +33,9 @@ const RunWire = z.looseObject({
   run_id: z.string().check(z.minLength(1)),
   status: z.string(),
   progress: optionalNumber,
-  created_at: z.number(),
-  started_at: optionalNumber,
-  completed_at: optionalNumber,
+  created_at: Time,
+  started_at: optionalTime,
+  completed_at: optionalTime,
   charged_cost: optionalNumber,
   error_code: optionalString,
   error_message: optionalString,
@@ -51,7 +54,7 @@ const GenerationWire = z.looseObject({
 const WorkspaceWire = z.looseObject({
   workspace_id: z.string().check(z.minLength(1)),
   name: z.string(),
-  created_at: optionalNumber,
+  created_at: optionalTime,
   role: optionalString,
 });
 
@@ -59,8 +62,8 @@ const ProjectWire = z.looseObject({
   project_id: z.string().check(z.minLength(1)),
   name: z.string(),
   workspace_id: z.string(),
-  created_at: optionalNumber,
-  last_modified: optionalNumber,
+  created_at: optionalTime,
+  last_modified: optionalTime,
   origin: optionalString,
 });
 
@@ -71,37 +74,90 @@ const ModelWire = z.looseObject({
   type: optionalString,
 });
 
-const MetaWire = z.optional(
-  z.nullable(
-    z.looseObject({
-      next_cursor: optionalString,
-      total_estimate: optionalNumber,
-    }),
-  ),
-);
+// `meta` is read field by field, each with its own schema, so that one odd field (or a `meta`
+// that is missing, null, `[]` or a string) costs at most that field, never the page. UNCONFIRMED
+// in the contract, so every variant is accepted: `next_cursor` a string or a number (sent back as
+// its decimal text); `total_estimate` a number or a numeric string, anything else unknown.
+const MetaObject = z.looseObject({});
+const CursorWire = z.union([z.string(), z.number()]);
+const EstimateWire = z.union([z.number(), z.string().check(z.regex(/^\s*\d+(?:\.\d+)?\s*$/))]);
 
-export type ListMeta = z.infer<typeof MetaWire>;
+export interface ListMeta {
+  nextCursor?: string;
+  totalEstimate?: number;
+}
+
+function readMeta(raw: unknown): ListMeta {
+  const meta = MetaObject.safeParse(raw);
+  if (!meta.success || Array.isArray(raw)) return {};
+  const fields = meta.data as Record<string, unknown>;
+  const cursor = CursorWire.safeParse(fields.next_cursor);
+  const estimate = EstimateWire.safeParse(fields.total_estimate);
+  const total = estimate.success ? Number(estimate.data) : undefined;
+  return {
+    // An empty cursor, like a missing one, means the last page (as FLORA's SDK reads it).
+    nextCursor: cursor.success && String(cursor.data) !== '' ? String(cursor.data) : undefined,
+    totalEstimate: total !== undefined && Number.isFinite(total) && total >= 0 ? total : undefined,
+  };
+}
+
+/** "object", "array", "null", "nothing" (absent), "string"…: for messages about a wrong shape. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
 
 /**
  * Checks a list answer's envelope: `key` must hold an array (its items are checked one by one
- * afterwards, so one bad item cannot sink the page).
+ * afterwards, so one bad item cannot sink the page); `meta` is read leniently (see readMeta).
+ * When the list is missing, `reason` says what was found instead, for the error message.
  */
 export function parseListEnvelope(
   body: unknown,
   key: string,
-): { ok: true; list: unknown[]; meta: ListMeta } | { ok: false } {
-  const parsed = z.looseObject({ [key]: z.array(z.unknown()), meta: MetaWire }).safeParse(body);
-  if (!parsed.success) return { ok: false };
-  const data = parsed.data as Record<string, unknown>;
-  return { ok: true, list: data[key] as unknown[], meta: data.meta as ListMeta };
+): { ok: true; list: unknown[]; meta: ListMeta } | { ok: false; reason: string } {
+  const envelope = z.looseObject({}).safeParse(body);
+  if (!envelope.success || Array.isArray(body)) {
+    return { ok: false, reason: `expected an object with \`${key}\`, got ${kindOf(body)}` };
+  }
+  const data = envelope.data as Record<string, unknown>;
+  const list = z.array(z.unknown()).safeParse(data[key]);
+  if (!list.success) {
+    return { ok: false, reason: `expected \`${key}\` to be an array, got ${kindOf(data[key])}` };
+  }
+  return { ok: true, list: list.data, meta: readMeta(data.meta) };
 }
 
-// Timestamps: FLORA's unit is not confirmed (webhooks use ms). Anything below 10^11 cannot be
-// a millisecond time after 1973, so it is read as seconds.
-const SECONDS_THRESHOLD = 1e11;
-export function toMillis(value: number | null | undefined): number | undefined {
-  if (value === null || value === undefined || !Number.isFinite(value) || value < 0) return undefined;
-  return value < SECONDS_THRESHOLD ? Math.round(value * 1000) : value;
+// Timestamps: FLORA's unit is not confirmed (the contract lists seconds and milliseconds; webhooks
+// use ms), and other servers send microseconds, nanoseconds or ISO-8601 strings. The magnitude of
+// a number tells the unit for any date between 1973 and 5138: below 10^11 seconds, below 10^14
+// milliseconds, below 10^17 microseconds, below 10^20 nanoseconds. Anything else (negative, zero,
+// 10^20 and up, a string that is not a date) is "unknown" (undefined), never an exception: one odd
+// field must not blank a view.
+const UNIT_BANDS: ReadonlyArray<readonly [below: number, toMs: number]> = [
+  [1e11, 1000],
+  [1e14, 1],
+  [1e17, 1e-3],
+  [1e20, 1e-6],
+];
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+export function toMillis(value: number | string | null | undefined): number | undefined {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (NUMERIC.test(text)) return toMillis(Number(text));
+    if (!ISO_DATE.test(text)) return undefined;
+    const parsed = Date.parse(text);
+    return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  for (const [below, toMs] of UNIT_BANDS) {
+    if (value < below) return Math.round(value * toMs);
+  }
+  return undefined;
 }
 
 // Progress: the scale is not confirmed (0–100 per secondary sources, maybe 0–1). A fraction

@@ -24,7 +24,7 @@ export interface RunState {
   rawStatus: string;
   /** 0–100. */
   progress: number;
-  /** Unix milliseconds. */
+  /** Unix milliseconds; 0 when FLORA sent no usable time (format.ts shows it as "unknown time"). */
   createdAt: number;
   startedAt?: number;
   completedAt?: number;
@@ -85,10 +85,29 @@ export interface SkippedItem {
   reason: string;
 }
 
+/*
+ * Three notions of "done", decided here once:
+ * - active (pending, running): followed by the poller and counted as running.
+ * - finished (everything else, `unknown` included): not followed, not counted as running, and
+ *   announced when it ends while watched. FLORA's enum has no other status, so one it adds later
+ *   (`cancelled`, `canceled`, `expired`…) is most likely final; it is shown with its own word
+ *   (`rawStatus`), never as "completed".
+ * - terminal (completed, failed): known to be final. A late answer that says pending or running
+ *   never undoes it. An `unknown` status is not terminal: its finality is not known (FLORA might
+ *   add a `queued` before pending), so a later answer that says running is believed.
+ */
+
+/** Completed or failed: known to be final. */
 export function isTerminal(status: GenerationStatus): boolean {
   return status === 'completed' || status === 'failed';
 }
 
+/** Pending or running: followed and counted as running. */
 export function isActive(status: GenerationStatus): boolean {
   return status === 'pending' || status === 'running';
+}
+
+/** Anything not pending or running, `unknown` included: treated as ended, not as active. */
+export function isFinished(status: GenerationStatus): boolean {
+  return !isActive(status);
 }

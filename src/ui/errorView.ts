@@ -18,6 +18,14 @@ export function userFacingError(error: FloraError): UserFacingError {
   const retry = { command: 'flora.refresh', title: 'Retry' };
   switch (error.kind) {
     case 'authentication':
+      if (error.code === 'malformed_api_key') {
+        // Refused before sending: FLORA never saw it, so it did not "reject" it.
+        return {
+          title: 'The FLORA API key is malformed — set it again',
+          detail,
+          action: { command: 'flora.setApiKey', title: 'Set API Key' },
+        };
+      }
       return error.code === 'no_api_key'
         ? {
             title: 'No FLORA API key is set',

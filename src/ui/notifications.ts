@@ -1,6 +1,7 @@
 /** Opt-in toasts for generations that finish while VS Code watches them (`flora.notifyOn`). */
 import * as vscode from 'vscode';
 import type { Generation } from '../api/types';
+import { finishNotice, groupedFinishNotice } from '../model/format';
 import type { Poller } from '../model/poller';
 import { inertText } from '../model/plainText';
 import { RecentIds } from '../model/recentIds';
@@ -40,7 +41,10 @@ export class FinishNotifier implements vscode.Disposable {
   private onFinished(gens: Generation[]): void {
     const mode = this.setting();
     if (mode === 'none') return;
-    const fresh = gens.filter((g) => !this.notified.has(g.id) && (mode === 'all' || g.status === 'failed'));
+    // A status FLORA's enum lacks (cancelled, expired…) is announced like a failure, by its own name.
+    const fresh = gens.filter(
+      (g) => !this.notified.has(g.id) && finishNotice(g, { model: '' }, mode) !== undefined,
+    );
     if (!fresh.length) return;
     for (const g of fresh) this.notified.add(g.id);
     if (fresh.length > GROUP_AT) {
@@ -53,16 +57,12 @@ export class FinishNotifier implements vscode.Disposable {
   private single(g: Generation): void {
     const model = this.store.modelName(g.modelId) ?? 'Generation';
     const project = this.store.project(g.projectId)?.name;
-    const where = project ? ` in ${project}` : '';
-    const failed = g.status === 'failed';
-    const text = inertText(
-      failed
-        ? `FLORA: ${model}${where} failed${g.errorMessage ? `: ${g.errorMessage}` : '.'}`
-        : `FLORA: ${model}${where} completed.`,
-    );
+    const notice = finishNotice(g, { model, project }, 'all');
+    if (!notice) return;
+    const text = inertText(notice.text);
     this.remember(text);
     const actions = g.outputs.length ? ['Open', 'Open Output'] : ['Open'];
-    const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show = notice.warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     show(text, ...actions)
       .then((choice) => {
         if (choice === 'Open') return this.actions.reveal(g.id);
@@ -73,13 +73,9 @@ export class FinishNotifier implements vscode.Disposable {
   }
 
   private grouped(gens: Generation[]): void {
-    const failed = gens.filter((g) => g.status === 'failed').length;
-    const text =
-      failed === gens.length
-        ? `FLORA: ${gens.length} generations failed.`
-        : `FLORA: ${gens.length} generations finished${failed ? ` (${failed} failed)` : ''}.`;
+    const text = inertText(groupedFinishNotice(gens));
     this.remember(text);
-    const first = gens.find((g) => g.status === 'failed') ?? gens[0];
+    const first = gens.find((g) => g.status !== 'completed') ?? gens[0];
     vscode.window
       .showInformationMessage(text, 'Open')
       .then((choice) => (choice === 'Open' ? this.actions.reveal(first.id) : undefined))

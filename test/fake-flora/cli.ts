@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     seed: integer(values.seed, '--seed'),
     clock: oneOf(values.clock, ['manual', 'real'] as const, '--clock'),
     lastCursor: oneOf(values['last-cursor'], ['null', 'omit', 'empty'] as const, '--last-cursor'),
-    timeUnit: oneOf(values['time-unit'], ['ms', 's'] as const, '--time-unit'),
+    timeUnit: oneOf(values['time-unit'], ['ms', 's', 'us', 'ns'] as const, '--time-unit'),
     progressScale: scale === undefined ? undefined : scale === '1' ? 1 : 100,
     log: values.quiet ? undefined : (line) => console.error(line),
   };

@@ -65,12 +65,23 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('malformed-json') }),
   z.object({ kind: z.literal('missing-list') }),
   z.object({ kind: z.literal('invalid-item') }),
-  z.object({ kind: z.literal('unknown-enum') }),
+  z.object({ kind: z.literal('unknown-enum'), status: z.string().optional() }),
   z.object({ kind: z.literal('reset') }),
   z.object({ kind: z.literal('repeat-cursor') }),
   z.object({ kind: z.literal('cycle-cursor') }),
   z.object({ kind: z.literal('hold') }),
   z.object({ kind: z.literal('html') }),
+  z.object({ kind: z.literal('json'), body: z.unknown() }),
+  z.object({ kind: z.literal('meta'), meta: z.unknown().optional() }),
+  z.object({
+    kind: z.literal('large-body'),
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024 * 1024),
+    announce: z.boolean().optional(),
+  }),
 ]);
 
 /** JSON has no Infinity: `null` or `-1` mean "forever". */
@@ -84,7 +95,7 @@ const injectSchema = z.object({ route: routeSchema, fault: faultSchema, times: t
 const advanceSchema = z.object({ ms: z.number().min(0) });
 const optionsSchema = z.object({
   lastCursor: z.enum(['null', 'omit', 'empty']).optional(),
-  timeUnit: z.enum(['ms', 's']).optional(),
+  timeUnit: z.enum(['ms', 's', 'us', 'ns']).optional(),
   progressScale: z.union([z.literal(100), z.literal(1)]).optional(),
 });
 const statusSchema = z.enum(GENERATION_STATUSES);

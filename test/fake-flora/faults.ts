@@ -82,6 +82,8 @@ export function replacementResponse(fault: Fault, route: RouteName): RawResponse
     }
     case 'missing-list':
       return { status: 200, contentType: 'application/json', text: '{}' };
+    case 'json':
+      return { status: 200, contentType: 'application/json', text: JSON.stringify(fault.body) ?? 'null' };
     default:
       return null;
   }
@@ -112,11 +114,11 @@ function targetIndex(list: unknown[]): number {
   return Math.min(1, list.length - 1);
 }
 
-function withUnknownEnums(item: Json, origin: string): Json {
+function withUnknownEnums(item: Json, origin: string, status = 'queued'): Json {
   const outputs: unknown[] = Array.isArray(item.outputs) ? (item.outputs as unknown[]) : [];
   return {
     ...item,
-    status: 'queued',
+    status,
     outputs: [
       ...outputs,
       { output_id: 'out_unknown_type', type: 'modelUrl', url: `${origin}/media/model.glb` },
@@ -146,12 +148,12 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
       return { ...result, body: { ...body, [listKey]: list } };
     }
     case 'unknown-enum': {
-      if (route === 'GET /runs/:id') return { ...result, body: withUnknownEnums(body, origin) };
+      if (route === 'GET /runs/:id') return { ...result, body: withUnknownEnums(body, origin, fault.status) };
       if (!list) return result;
       if (listKey === 'generations') {
         const i = targetIndex(list);
         const item = list[i];
-        if (isRecord(item)) list[i] = withUnknownEnums(item, origin);
+        if (isRecord(item)) list[i] = withUnknownEnums(item, origin, fault.status);
         else
           list.push(
             withUnknownEnums(
@@ -164,6 +166,7 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
                 project_id: 'prj_unknown',
               },
               origin,
+              fault.status,
             ),
           );
       } else if (listKey === 'models') {
@@ -172,6 +175,12 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
         if (isRecord(item)) list[i] = { ...item, type: 'threeD' };
       }
       return { ...result, body: { ...body, [listKey as string]: list } };
+    }
+    case 'meta': {
+      const next: Json = { ...body };
+      if ('meta' in fault) next.meta = fault.meta;
+      else delete next.meta;
+      return { ...result, body: next };
     }
     case 'repeat-cursor': {
       if (!result.page || !isRecord(body.meta)) return result;

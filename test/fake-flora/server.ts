@@ -360,6 +360,12 @@ export class FakeFlora implements ControlTarget {
       await this.sleep(fault.ms);
       if (this.closed || res.destroyed) return;
     }
+    if (fault?.kind === 'large-body') {
+      const sent = await this.sendLarge(res, requestId, fault.bytes, fault.announce !== false);
+      entry.bytesSent = sent;
+      finish(200, ` (large body, ${sent} of ${fault.bytes} bytes sent)`);
+      return;
+    }
     const replacement = fault ? replacementResponse(fault, match.route) : null;
     if (replacement) {
       this.sendRaw(res, requestId, replacement);
@@ -481,6 +487,50 @@ export class FakeFlora implements ControlTarget {
       'cache-control': 'no-store',
     });
     res.end(payload);
+  }
+
+  /** A valid JSON list page of exactly `bytes` bytes (when that is long enough), with backpressure. */
+  private async sendLarge(
+    res: ServerResponse,
+    requestId: string,
+    bytes: number,
+    announce: boolean,
+  ): Promise<number> {
+    const head = Buffer.from('{"generations":[],"projects":[],"workspaces":[],"models":[],"padding":"');
+    const tail = Buffer.from('"}');
+    const fill = Math.max(0, bytes - head.length - tail.length);
+    const total = head.length + fill + tail.length;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'request-id': requestId,
+      'cache-control': 'no-store',
+    };
+    if (announce) headers['content-length'] = String(total);
+    res.writeHead(200, headers);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    const write = async (data: Buffer): Promise<boolean> => {
+      if (res.destroyed || this.closed) return false;
+      sent += data.length;
+      if (!res.write(data)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+      return !res.destroyed;
+    };
+    if (!(await write(head))) return sent;
+    for (let left = fill; left > 0; left -= chunk.length) {
+      if (!(await write(left >= chunk.length ? chunk : chunk.subarray(0, left)))) return sent;
+    }
+    if (await write(tail)) res.end();
+    return sent;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -57,7 +57,10 @@ export function stateAt(rec: GenerationRecord, now: number): RunState {
 
 function time(ms: number, fmt: FormatOptions): number {
   // Schedules may be fractional (real clock, random offsets); the API shows whole units.
-  return fmt.timeUnit === 's' ? Math.floor(ms / 1000) : Math.floor(ms);
+  if (fmt.timeUnit === 's') return Math.floor(ms / 1000);
+  if (fmt.timeUnit === 'us') return Math.floor(ms) * 1000;
+  if (fmt.timeUnit === 'ns') return Math.floor(ms) * 1_000_000;
+  return Math.floor(ms);
 }
 
 function progress(fraction: number, fmt: FormatOptions): number {

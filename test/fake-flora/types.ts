@@ -106,7 +106,8 @@ export interface ErrorEnvelope {
 // ---- Server options and control types ----
 
 export type LastCursorStyle = 'null' | 'omit' | 'empty';
-export type TimeUnit = 'ms' | 's';
+/** `us` and `ns` are not in the contract; other servers send them, and clients must cope. */
+export type TimeUnit = 'ms' | 's' | 'us' | 'ns';
 export type ProgressScale = 100 | 1;
 
 export interface DatasetOptions {
@@ -158,12 +159,22 @@ export type Fault =
   | { kind: 'malformed-json' }
   | { kind: 'missing-list' }
   | { kind: 'invalid-item' }
-  | { kind: 'unknown-enum' }
+  /** `status` replaces the default new status `queued` (e.g. `cancelled`, `expired`). */
+  | { kind: 'unknown-enum'; status?: string }
   | { kind: 'reset' }
   | { kind: 'repeat-cursor' }
   | { kind: 'cycle-cursor' }
   | { kind: 'hold' }
-  | { kind: 'html' };
+  | { kind: 'html' }
+  /** 200 with exactly this JSON body (before auth, like a proxy). */
+  | { kind: 'json'; body: unknown }
+  /** A normal page whose `meta` is replaced by `meta`; without a `meta` key the page has none. */
+  | { kind: 'meta'; meta?: unknown }
+  /**
+   * 200 JSON of `bytes` bytes (a list page padded with a long string), streamed in 64 KB chunks;
+   * `announce: false` leaves out `content-length`. Stops writing when the client hangs up.
+   */
+  | { kind: 'large-body'; bytes: number; announce?: boolean };
 
 export type FaultKind = Fault['kind'];
 
@@ -185,6 +196,8 @@ export interface RequestLogEntry {
   fault: FaultKind | null;
   /** Server clock (ms) when the request arrived. */
   time: number;
+  /** `large-body` only: bytes written before the answer ended or the client hung up (set then). */
+  bytesSent?: number;
 }
 
 export interface GenerationFilter {

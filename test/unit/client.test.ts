@@ -2,22 +2,31 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FloraClient, type FloraClientOptions } from '../../src/api/client';
+import {
+  apiKeyProblem,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  FloraClient,
+  type FloraClientOptions,
+} from '../../src/api/client';
 import {
   AuthenticationError,
   BadRequestError,
   CancelledError,
   ConfigurationError,
   ConnectionError,
+  errorForStatus,
   FloraError,
   InvalidResponseError,
   NotFoundError,
   PermissionError,
   RateLimitError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
 } from '../../src/api/errors';
+import { redactingLogger } from '../../src/api/logger';
 import type { Generation } from '../../src/api/types';
+import { userFacingError } from '../../src/ui/errorView';
 import { FakeFlora } from '../fake-flora';
 import { MemoryLogger, RecordingClock } from './helpers';
 
@@ -164,6 +173,20 @@ describe('reading the history', () => {
     assert.equal(afterRun.progress, afterRun.status === 'completed' ? 100 : afterRun.progress);
   });
 
+  it('reads times in micro- and nanoseconds as the same instants as milliseconds', async () => {
+    const c = client();
+    const ms = await all(c.generationPages({ limit: 100 }));
+    for (const timeUnit of ['us', 'ns'] as const) {
+      fake.setOptions({ timeUnit });
+      const other = await all(c.generationPages({ limit: 100 }));
+      assert.equal(other.length, ms.length);
+      for (let i = 0; i < ms.length; i++) {
+        assert.equal(other[i].createdAt, ms[i].createdAt, `${timeUnit} created_at`);
+        assert.equal(other[i].completedAt, ms[i].completedAt, `${timeUnit} completed_at`);
+      }
+    }
+  });
+
   it('reads times in seconds or milliseconds and progress on 0–1 or 0–100 alike', async () => {
     const c = client();
     const ms = await all(c.generationPages({ limit: 100 }));
@@ -275,6 +298,126 @@ describe('tolerant reading', () => {
   });
 });
 
+describe('meta variants (UNCONFIRMED in the contract: every one is read)', () => {
+  const variants: Array<[string, { meta?: unknown }, string | undefined, number | undefined]> = [
+    ['next_cursor a number', { meta: { next_cursor: 42, total_estimate: 60 } }, '42', 60],
+    ['total_estimate a numeric string', { meta: { next_cursor: 'abc', total_estimate: '60' } }, 'abc', 60],
+    ['total_estimate a word', { meta: { next_cursor: 'abc', total_estimate: 'many' } }, 'abc', undefined],
+    ['total_estimate negative', { meta: { next_cursor: 'abc', total_estimate: -3 } }, 'abc', undefined],
+    ['next_cursor an object', { meta: { next_cursor: { o: 5 }, total_estimate: 9 } }, undefined, 9],
+    ['meta missing', {}, undefined, undefined],
+    ['meta null', { meta: null }, undefined, undefined],
+    ['meta an empty array', { meta: [] }, undefined, undefined],
+    ['meta a string', { meta: 'none' }, undefined, undefined],
+  ];
+  for (const [name, fault, cursor, total] of variants) {
+    it(`keeps the page when ${name}`, async () => {
+      const good = await client().listGenerations({ limit: 5 });
+      fake.inject('GET /generations', { kind: 'meta', ...fault });
+      const page = await client().listGenerations({ limit: 5 });
+      assert.deepEqual(
+        page.items.map((g) => g.id),
+        good.items.map((g) => g.id),
+      );
+      assert.equal(page.nextCursor, cursor);
+      assert.equal(page.totalEstimate, total);
+      assert.deepEqual(page.skipped, []);
+    });
+  }
+
+  it('names what was wrong when a page has no list', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ generations: { items: [] } }, /expected `generations` to be an array, got object/],
+      [{ data: [] }, /expected `generations` to be an array, got nothing/],
+      [{ generations: null }, /expected `generations` to be an array, got null/],
+      [{ generations: 'none' }, /expected `generations` to be an array, got string/],
+      [[1, 2], /expected an object with `generations`, got array/],
+      [null, /expected an object with `generations`, got null/],
+    ];
+    for (const [body, message] of cases) {
+      fake.inject('GET /generations', { kind: 'json', body });
+      const err = await rejects(client().listGenerations(), InvalidResponseError);
+      assert.match(err.message, message);
+      assert.match(err.requestId ?? '', /^req_/);
+    }
+  });
+
+  it('counts every item skipped as invalid, also when the whole page is', async () => {
+    fake.inject('GET /generations', {
+      kind: 'json',
+      body: { generations: [{}, { generation_id: 'run_x', status: 3 }, 'text'], meta: { next_cursor: 7 } },
+    });
+    const c = client();
+    const page = await c.listGenerations();
+    assert.equal(page.items.length, 0);
+    assert.deepEqual(
+      page.skipped.map((s) => [s.index, s.id]),
+      [
+        [0, undefined],
+        [1, 'run_x'],
+        [2, undefined],
+      ],
+    );
+    assert.equal(page.nextCursor, '7');
+    assert.equal(c.log.lines.filter((l) => l.startsWith('warn Skipped generations item')).length, 3);
+  });
+});
+
+describe('body size cap', () => {
+  const MB = 1024 * 1024;
+
+  for (const announce of [true, false]) {
+    it(`refuses a huge answer with a typed error and stops reading it (content-length ${announce ? 'sent' : 'absent'})`, async () => {
+      const bytes = 48 * MB;
+      fake.inject('GET /generations', { kind: 'large-body', bytes, announce });
+      const c = client();
+      const err = await rejects(c.listGenerations(), ResponseTooLargeError);
+      assert.ok(err instanceof InvalidResponseError, 'shown like any answer the extension cannot use');
+      assert.equal(err.kind, 'invalid_response');
+      assert.equal(err.limitBytes, DEFAULT_MAX_RESPONSE_BYTES);
+      assert.match(err.message, /larger than 8 MB/);
+      assert.match(err.requestId ?? '', /^req_/);
+      assert.equal(fake.requestCount('GET /generations'), 1, 'not retried');
+      // The client hung up: the server could not send the body whole.
+      await waitFor(() => fake.requests().some((r) => r.bytesSent !== undefined));
+      const sent = fake.requests().find((r) => r.bytesSent !== undefined)?.bytesSent ?? bytes;
+      assert.ok(sent < bytes, `only ${sent} of ${bytes} bytes were sent`);
+      // The next request works as usual.
+      assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
+    });
+  }
+
+  it('still reads a body that starts with a byte-order mark', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        `\uFEFF${JSON.stringify({ workspaces: [{ workspace_id: 'ws_1', name: 'One', created_at: 1, role: 'owner' }] })}`,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const ws = await client({ baseUrl: `http://127.0.0.1:${port}/api/v1` }).listWorkspaces();
+      assert.deepEqual(
+        ws.map((w) => w.name),
+        ['One'],
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('takes its cap from a constructor option, and answers under the cap pass', async () => {
+    const c = client({ maxResponseBytes: 64 * 1024 });
+    assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
+    fake.inject('GET /generations', { kind: 'large-body', bytes: 200 * 1024, announce: false });
+    const err = await rejects(c.listGenerations(), ResponseTooLargeError);
+    assert.equal(err.limitBytes, 64 * 1024);
+    assert.match(err.message, /64 KB/);
+  });
+});
+
 describe('retries, timeouts and cancellation', () => {
   it('retries 5xx with jittered exponential backoff, then succeeds', async () => {
     fake.inject(
@@ -303,6 +446,38 @@ describe('retries, timeouts and cancellation', () => {
       `slept ${c.recorder.sleeps[1]}`,
     );
   });
+
+  for (const [status, code] of [
+    [503, 'service_unavailable'],
+    [429, 'rate_limited'],
+  ] as const) {
+    it(`never retries at once on Retry-After 0, negative, past or garbage (${status})`, async () => {
+      const values = [
+        '0',
+        '0.0',
+        '-5',
+        '-1',
+        new Date(Date.UTC(2020, 0, 1)).toUTCString(),
+        'soon',
+        '5 seconds',
+        '',
+      ];
+      for (const retryAfter of values) {
+        fake.resetCounts();
+        fake.inject('GET /workspaces', { kind: 'status', status, code, retryAfter });
+        const c = client();
+        await c.listWorkspaces();
+        assert.equal(fake.requestCount('GET /workspaces'), 2, `retried once for "${retryAfter}"`);
+        assert.equal(c.recorder.sleeps.length, 1);
+        const [slept] = c.recorder.sleeps;
+        // The first backoff step (500 ms less 12.5 % jitter) is the least; a 429 FLORA gave no
+        // usable wait for waits FLORA's own fallback of 5 s.
+        const explicitZero = /^0/.test(retryAfter) || retryAfter.includes('2020');
+        const least = status === 429 && !explicitZero ? 5000 : 437.5;
+        assert.equal(slept, least, `slept ${slept} ms for Retry-After "${retryAfter}"`);
+      }
+    });
+  }
 
   it('gives up after a bounded number of tries and reports when to come back', async () => {
     fake.inject(
@@ -445,6 +620,128 @@ describe('security', () => {
     assert.equal(text.includes(key), false, 'the key leaked into an error or a log line');
     // And the key was really sent, as a Bearer header, to the configured origin.
     assert.ok(fake.requests().every((r) => r.authorization === 'valid'));
+  });
+});
+
+describe('key safety', () => {
+  // A key of no known shape (an OAuth token, say): only knowing the key itself can hide it.
+  const token = 'oat_9f8e7d6c5b4a32107a6b';
+
+  function leaks(err: FloraError, secret: string): string[] {
+    const fields = {
+      message: err.message,
+      code: err.code,
+      requestId: err.requestId,
+      fields: JSON.stringify(err.fields),
+      stack: err.stack,
+      json: JSON.stringify(err),
+      string: String(err),
+    };
+    return Object.entries(fields)
+      .filter(([, v]) => v?.includes(secret))
+      .map(([k]) => k);
+  }
+
+  it('redacts the key from every field of an error: message, code, request id, field messages', async () => {
+    for (const key of [fake.apiKey, token]) {
+      fake.inject('GET /generations', {
+        kind: 'status',
+        status: 400,
+        code: `bad_key_${key}`,
+        message: `The key ${key} is wrong`,
+        fields: [{ field: `key=${key}`, message: `Authorization: Bearer ${key} refused` }],
+      });
+      const err = await rejects(
+        client({ apiKey: () => key, maxRetries: 0 }).listGenerations(),
+        BadRequestError,
+      );
+      assert.deepEqual(leaks(err, key), [], `the key leaked through ${leaks(err, key).join(', ')}`);
+      assert.match(err.code ?? '', /^bad_key_/, 'the rest of the code is kept');
+      assert.equal(err.fields?.length, 1);
+    }
+    // A request id comes from a response header, which FLORA (or a proxy) could fill with anything.
+    const server = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'request-id': `req_${token}` });
+      res.end(JSON.stringify({ error: { code: 'service_unavailable', message: 'down' } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const c = client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, apiKey: () => token, maxRetries: 0 });
+      const err = await rejects(c.listWorkspaces(), ServerError);
+      assert.deepEqual(leaks(err, token), []);
+      assert.ok(!c.log.lines.join('\n').includes(token));
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('an error built anywhere after the key was used carries no key', async () => {
+    await client({ apiKey: () => token, maxRetries: 0 })
+      .listWorkspaces()
+      .catch(() => undefined);
+    const err = errorForStatus(500, `boom ${token}`, {
+      code: token,
+      requestId: `req ${token}`,
+      fields: [{ field: token, message: token }],
+    });
+    assert.deepEqual(leaks(err, token), []);
+  });
+
+  it('every logger line goes through the same redaction, also lines the client did not write', async () => {
+    await client({ apiKey: () => token, maxRetries: 0 })
+      .listWorkspaces()
+      .catch(() => undefined);
+    // What src/ui/logger.ts builds around the output channel.
+    const channel = new MemoryLogger();
+    const log = redactingLogger(channel);
+    log.info(`Set API Key: ${token}`);
+    log.warn('Authorization: Bearer abc.def.ghi');
+    log.error('headers {"authorization":"Basic dXNlcjpwYXNz"}');
+    log.debug('key sk_live_0123456789abcdef and sk_test_abcdefgh');
+    const text = channel.lines.join('\n');
+    for (const secret of [
+      token,
+      'abc.def.ghi',
+      'dXNlcjpwYXNz',
+      'sk_live_0123456789abcdef',
+      'sk_test_abcdefgh',
+    ]) {
+      assert.ok(!text.includes(secret), `${secret} leaked into: ${text}`);
+    }
+    assert.equal(channel.lines.length, 4);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ['a line break', `${'sk_test_fake_key'}\nX-Injected: 1`],
+    ['a carriage return', 'sk_live_abcdefgh\r\nijkl'],
+    ['a space', 'sk_live_abcd efgh'],
+    ['a tab', 'sk_live_abcd\tefgh'],
+    ['a NUL', 'sk_live_abcd\u0000efgh'],
+    ['a zero-width space', 'sk_live_abcd\u200befgh'],
+    ['an ellipsis', 'sk_live_abcd…'],
+  ];
+  for (const [what, key] of malformed) {
+    it(`refuses a key with ${what} before any request, as a key problem`, async () => {
+      fake.resetCounts();
+      const c = client({ apiKey: () => key });
+      const err = await rejects(c.listWorkspaces(), AuthenticationError);
+      assert.equal(err.code, 'malformed_api_key');
+      assert.match(err.message, /set the key again/i);
+      assert.doesNotMatch(err.message, /could not reach/i);
+      assert.equal(fake.requestCount(), 0, 'nothing was sent');
+      assert.equal(apiKeyProblem(key) !== undefined, true);
+      const shown = userFacingError(err);
+      assert.match(shown.title, /API key/);
+      assert.doesNotMatch(shown.title, /rejected/, 'FLORA never saw it');
+      assert.equal(shown.action.command, 'flora.setApiKey');
+    });
+  }
+
+  it('accepts a key with surrounding white space (trimmed) and plain keys', () => {
+    assert.equal(apiKeyProblem('sk_live_abc-DEF_123'), undefined);
+    assert.equal(apiKeyProblem('oat_9f8e.7d6c~5b4a/32+10='), undefined);
   });
 });
 

@@ -8,7 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Generation } from '../../src/api/types';
-import { downloadToFile, DownloadError, probeContentType } from '../../src/ui/preview/download';
+import {
+  DOWNLOAD_IDLE_TIMEOUT_MS,
+  downloadToFile,
+  DownloadError,
+  probeContentType,
+} from '../../src/ui/preview/download';
 import { dragPayload, markdownForUris, parseUriList } from '../../src/ui/preview/dropText';
 import {
   chooseExtension,
@@ -251,6 +256,13 @@ describe('file names', () => {
     assert.equal(proposeFileName({ ...base, title: '日本' }), 'flora-2026-07-15-1200.png');
     assert.equal(slug('Émile’s  Model!!'), 'emile-s-model');
   });
+
+  it('leaves an unknown creation time out of the name instead of dating it 1970', () => {
+    const base = { title: 'Flux', output: { id: 'o', kind: 'image' as const }, extension: '.png' };
+    for (const createdAt of [0, -1, Number.NaN, 1e300]) {
+      assert.equal(proposeFileName({ ...base, createdAt }), 'flux.png', `createdAt ${createdAt}`);
+    }
+  });
 });
 
 describe('drag and drop', () => {
@@ -314,6 +326,26 @@ describe('download', () => {
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': '1000' });
         res.write(Buffer.alloc(10));
         setImmediate(() => res.destroy());
+        return;
+      }
+      if (req.url === '/stall') {
+        // Announces 1000 bytes, sends 100, then goes silent without hanging up.
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': '1000' });
+        res.write(Buffer.alloc(100, 7));
+        return;
+      }
+      if (req.url === '/stall-headers') return; // never answers at all
+      if (req.url === '/trickle') {
+        // Slow but steady: 10 small chunks, each well within the idle timeout.
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': '1000' });
+        let n = 0;
+        const timer = setInterval(() => {
+          res.write(Buffer.alloc(100, n));
+          if (++n === 10) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 20);
         return;
       }
       if (req.url === '/big') {
@@ -389,6 +421,40 @@ describe('download', () => {
       (e: unknown) => e instanceof DownloadError && e.reason === 'not-http',
     );
     assert.deepEqual(listing(), []);
+  });
+
+  it(
+    'gives up on a body that stalls, with a clear error and no partial file',
+    { timeout: 20_000 },
+    async () => {
+      const target = path.join(dir, 'stalled.png');
+      fs.writeFileSync(target, 'previous');
+      for (const route of ['/stall', '/stall-headers']) {
+        await assert.rejects(
+          downloadToFile(`${serverUrl}${route}`, target, { idleTimeoutMs: 300 }),
+          (e: unknown) =>
+            e instanceof DownloadError &&
+            e.reason === 'timeout' &&
+            /stalled: no data for 0\.3 s/.test(e.message) &&
+            e.message.includes('127.0.0.1'),
+        );
+      }
+      assert.equal(fs.readFileSync(target, 'utf8'), 'previous', 'the file it would have replaced is intact');
+      assert.deepEqual(listing(), ['stalled.png'], 'no temp file is left');
+      fs.rmSync(target);
+    },
+  );
+
+  it('lets a slow but steady body finish (the timeout is for silence, not for the whole download)', async () => {
+    const target = path.join(dir, 'slow.png');
+    const result = await downloadToFile(`${serverUrl}/trickle`, target, { idleTimeoutMs: 2_000 });
+    assert.equal(result.bytes, 1000);
+    assert.deepEqual(listing(), ['slow.png']);
+    fs.rmSync(target);
+  });
+
+  it('waits 30 s of silence by default', () => {
+    assert.equal(DOWNLOAD_IDLE_TIMEOUT_MS, 30_000);
   });
 
   it('keeps an existing file intact when a download over it fails', async () => {

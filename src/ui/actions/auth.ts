@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { apiKeyProblem } from '../../api/client';
 import { isFloraError } from '../../api/errors';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
@@ -24,7 +25,11 @@ export async function setApiKey(
             placeHolder: 'sk_live_…',
             password: true,
             ignoreFocusOut: true,
-            validateInput: (v) => (v.trim().length < 8 ? 'A FLORA API key is longer than that.' : undefined),
+            validateInput: (v) => {
+              if (v.trim().length < 8) return 'A FLORA API key is longer than that.';
+              const problem = apiKeyProblem(v.trim());
+              return problem ? `This key ${problem}; copy it again from the FLORA app.` : undefined;
+            },
           })
         )?.trim();
   if (!key) return false;

@@ -15,7 +15,12 @@ import { safeHttpUrl } from '../../model/format';
 /** The largest output "Save Output…" downloads: 500 MB (a constant; FLORA videos are far smaller). */
 export const MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024;
 
-export type DownloadFailure = 'not-http' | 'http' | 'too-large' | 'network' | 'cancelled' | 'write';
+/** How long a download may go without receiving a byte (headers included) before it is given up. */
+export const DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/** `timeout`: nothing arrived for `idleTimeoutMs` (the server or the network stalled). */
+export type DownloadFailure =
+  'not-http' | 'http' | 'too-large' | 'network' | 'timeout' | 'cancelled' | 'write';
 
 export class DownloadError extends Error {
   constructor(
@@ -35,6 +40,11 @@ export interface DownloadOptions {
   /** Called as bytes arrive; `total` is the announced length when the server sent one. */
   onProgress?: (received: number, total: number | undefined) => void;
   fetch?: typeof fetch;
+  /**
+   * Silence allowed before the download is given up (DOWNLOAD_IDLE_TIMEOUT_MS by default). The
+   * timer restarts with every chunk, so a slow but steady download is never cut short.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface DownloadResult {
@@ -56,82 +66,116 @@ export async function downloadToFile(
   if (!url) throw new DownloadError('not-http', 'Only http and https links can be downloaded.');
   const maxBytes = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   const doFetch = options.fetch ?? fetch;
-  const signal = options.signal;
-  if (signal?.aborted) throw cancelled();
+  if (options.signal?.aborted) throw cancelled();
 
-  let response: Response;
-  try {
-    // No headers beyond the defaults: above all no Authorization, whatever the host.
-    response = await doFetch(url, { signal, redirect: 'follow', credentials: 'omit' });
-  } catch (err) {
-    if (signal?.aborted) throw cancelled();
-    throw new DownloadError('network', `Could not reach ${url.host}: ${messageOf(err)}`, undefined, {
-      cause: err,
-    });
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new DownloadError(
-      'http',
-      `${url.host} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-      response.status,
+  // The idle timer aborts the request (waiting for headers or for the next chunk) after idleMs
+  // without a byte. It restarts with every chunk and is cleared however the download ends.
+  const idleMs = options.idleTimeoutMs ?? DOWNLOAD_IDLE_TIMEOUT_MS;
+  const idle = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), idleMs);
+  };
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
+  // Why the request was aborted, if it was: the user cancelled, or nothing arrived for idleMs.
+  const aborted = (): DownloadError | undefined => {
+    if (options.signal?.aborted) return cancelled();
+    if (!idle.signal.aborted) return undefined;
+    return new DownloadError(
+      'timeout',
+      `The download from ${url.host} stalled: no data for ${Math.round(idleMs / 100) / 10} s. Try again later, or open it in the browser.`,
     );
-  }
-  const announced = Number(response.headers.get('content-length'));
-  const total =
-    Number.isFinite(announced) && announced >= 0 && response.headers.has('content-length')
-      ? announced
-      : undefined;
-  if (total !== undefined && total > maxBytes) {
-    await response.body.cancel().catch(() => undefined);
-    throw tooLarge(maxBytes, total);
-  }
+  };
 
-  const temp = tempPathFor(target);
-  let received = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      if (received > maxBytes) {
-        callback(tooLarge(maxBytes));
-        return;
-      }
-      options.onProgress?.(received, total);
-      callback(null, chunk);
-    },
-  });
+  arm();
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
-      counter,
-      // 'wx': the temp name is fresh; never write through an existing file or link.
-      fs.createWriteStream(temp, { flags: 'wx' }),
-      { signal },
-    );
-    const encoded = response.headers.has('content-encoding');
-    if (total !== undefined && !encoded && received !== total) {
-      throw new DownloadError('network', `The download ended early (${received} of ${total} bytes).`);
+    let response: Response;
+    try {
+      // No headers beyond the defaults: above all no Authorization, whatever the host.
+      response = await doFetch(url, { signal, redirect: 'follow', credentials: 'omit' });
+    } catch (err) {
+      throw (
+        aborted() ??
+        new DownloadError('network', `Could not reach ${url.host}: ${messageOf(err)}`, undefined, {
+          cause: err,
+        })
+      );
     }
-    await fs.promises.rename(temp, target);
-    return { bytes: received, contentType: response.headers.get('content-type') ?? undefined };
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    if (err instanceof DownloadError) throw err;
-    if (signal?.aborted) throw cancelled();
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code && /^E[A-Z]+$/.test(code) && code !== 'ECONNRESET' && code !== 'ETIMEDOUT') {
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => undefined);
       throw new DownloadError(
-        'write',
-        `Could not write ${path.basename(target)}: ${messageOf(err)}`,
+        'http',
+        `${url.host} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
+        response.status,
+      );
+    }
+    const announced = Number(response.headers.get('content-length'));
+    const total =
+      Number.isFinite(announced) && announced >= 0 && response.headers.has('content-length')
+        ? announced
+        : undefined;
+    if (total !== undefined && total > maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes, total);
+    }
+
+    const temp = tempPathFor(target);
+    let received = 0;
+    arm();
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        arm();
+        received += chunk.length;
+        if (received > maxBytes) {
+          callback(tooLarge(maxBytes));
+          return;
+        }
+        options.onProgress?.(received, total);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
+        counter,
+        // 'wx': the temp name is fresh; never write through an existing file or link.
+        fs.createWriteStream(temp, { flags: 'wx' }),
+        { signal },
+      );
+      const encoded = response.headers.has('content-encoding');
+      if (total !== undefined && !encoded && received !== total) {
+        throw new DownloadError('network', `The download ended early (${received} of ${total} bytes).`);
+      }
+      await fs.promises.rename(temp, target);
+      return { bytes: received, contentType: response.headers.get('content-type') ?? undefined };
+    } catch (err) {
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+      if (err instanceof DownloadError) throw err;
+      const why = aborted();
+      if (why) throw why;
+      const code = (err as NodeJS.ErrnoException | undefined)?.code;
+      if (code && /^E[A-Z]+$/.test(code) && code !== 'ECONNRESET' && code !== 'ETIMEDOUT') {
+        throw new DownloadError(
+          'write',
+          `Could not write ${path.basename(target)}: ${messageOf(err)}`,
+          undefined,
+          {
+            cause: err,
+          },
+        );
+      }
+      throw new DownloadError(
+        'network',
+        `The download from ${url.host} failed: ${messageOf(err)}`,
         undefined,
         {
           cause: err,
         },
       );
     }
-    throw new DownloadError('network', `The download from ${url.host} failed: ${messageOf(err)}`, undefined, {
-      cause: err,
-    });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Readable file names for saved outputs, with the extension the content calls for. No `vscode`. */
 import type { GenerationOutput, OutputKind } from '../../api/types';
+import { isKnownTime } from '../../model/format';
 
 const BY_CONTENT_TYPE: Record<string, string> = {
   'image/png': '.png',
@@ -78,8 +79,9 @@ export function slug(text: string, max = 40): string {
 
 /** "2026-07-15-1200" (UTC), sortable and safe in every file system. */
 function stamp(ms: number): string {
+  // createdAt is 0 when FLORA gave no usable time: no date beats a false one.
+  if (!isKnownTime(ms)) return '';
   const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '';
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
 }

@@ -130,8 +130,9 @@ export function galleryView(input: GalleryInput, ctx: ViewContext): GalleryView 
 
 function runDuration(g: Generation): string | undefined {
   if (g.completedAt === undefined) return undefined;
-  const d = duration(g.completedAt - (g.startedAt ?? g.createdAt));
-  return d || undefined;
+  const span = g.completedAt - (g.startedAt ?? g.createdAt);
+  // Clock skew or an unknown start makes no duration worth a summary slot.
+  return span >= 0 && Number.isFinite(span) ? duration(span) : undefined;
 }
 
 function clampProgress(p: number): number {

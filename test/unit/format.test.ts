@@ -1,0 +1,117 @@
+// Hostile or odd values that pass the schema must never make a formatter throw or lie: times in
+// any unit FLORA might use (or none that makes sense), costs and progress outside their range.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseGeneration, parseRun, toMillis } from '../../src/api/schemas';
+import { absoluteTime, cost, duration, relativeTime } from '../../src/model/format';
+
+const T = Date.UTC(2026, 6, 15, 12, 0, 0);
+const NOW = T + 3 * 3600_000;
+
+function wireGeneration(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    generation_id: 'run_1',
+    run_id: 'run_1',
+    workspace_id: 'ws_1',
+    project_id: 'prj_1',
+    status: 'completed',
+    progress: 100,
+    created_at: T,
+    ...over,
+  };
+}
+
+describe('timestamps from FLORA', () => {
+  it('reads seconds, milliseconds, microseconds and nanoseconds as the same instant', () => {
+    for (const value of [T / 1000, T, T * 1000, T * 1_000_000]) {
+      assert.equal(toMillis(value), T, `${value}`);
+    }
+  });
+
+  it('reads ISO-8601 strings and numeric strings', () => {
+    assert.equal(toMillis('2026-07-15T12:00:00Z'), T);
+    assert.equal(toMillis('2026-07-15T14:00:00+02:00'), T);
+    assert.equal(toMillis('2026-07-15T12:00:00.000Z'), T);
+    assert.equal(toMillis(String(T / 1000)), T);
+  });
+
+  it('turns values far out of range, negative or meaningless into "unknown", never a crash', () => {
+    for (const value of [1e20, 1e300, -1, -T, Number.NaN, Infinity, 0, 'yesterday', '', 'NaN', '1e400']) {
+      assert.equal(toMillis(value), undefined, `${String(value)}`);
+    }
+  });
+
+  it('keeps a generation whose times are out of range or ISO strings, with unknown times', () => {
+    for (const created_at of [1e20, 1e300, -5, '2026-07-15T12:00:00Z', 'not a date']) {
+      const parsed = parseGeneration(wireGeneration({ created_at, started_at: 1e300, completed_at: 'soon' }));
+      assert.ok(parsed.ok, `kept with created_at ${String(created_at)}`);
+      const g = parsed.value;
+      assert.equal(g.startedAt, undefined);
+      assert.equal(g.completedAt, undefined);
+      // Whatever the item says, every formatter answers with text.
+      for (const text of [
+        relativeTime(g.createdAt, NOW),
+        absoluteTime(g.createdAt),
+        duration((g.completedAt ?? Number.NaN) - g.createdAt),
+      ]) {
+        assert.equal(typeof text, 'string');
+        assert.ok(text.length > 0);
+      }
+    }
+    const iso = parseGeneration(wireGeneration({ created_at: '2026-07-15T12:00:00Z' }));
+    assert.ok(iso.ok && iso.value.createdAt === T);
+    const run = parseRun({ run_id: 'run_1', status: 'running', progress: 50, created_at: T * 1_000_000 });
+    assert.ok(run.ok && run.value.createdAt === T);
+  });
+});
+
+describe('formatters are total', () => {
+  const odd = [undefined, Number.NaN, Infinity, -Infinity, -1, 0, 1e300, -1e300, 8.64e15 + 1];
+
+  it('an unknown time reads "unknown time", not a date in 1970 or a crash', () => {
+    for (const t of [undefined, Number.NaN, Infinity, -Infinity, 0, -1, 1e300, -1e300]) {
+      assert.equal(relativeTime(t, NOW), 'unknown time', `relativeTime(${String(t)})`);
+      assert.equal(absoluteTime(t), 'unknown time', `absoluteTime(${String(t)})`);
+    }
+    assert.equal(relativeTime(T, NOW), '3h ago');
+    assert.equal(absoluteTime(T), '2026-07-15 12:00:00 UTC');
+  });
+
+  it('an unknown or negative duration reads "unknown duration"', () => {
+    for (const ms of odd) {
+      if (ms === 0) continue;
+      assert.equal(
+        duration(ms),
+        ms !== undefined && ms > 0 && Number.isFinite(ms) ? duration(ms) : 'unknown duration',
+      );
+      assert.doesNotThrow(() => duration(ms));
+    }
+    assert.equal(duration(Number.NaN), 'unknown duration');
+    assert.equal(duration(-5), 'unknown duration');
+    assert.equal(duration(undefined), 'unknown duration');
+    assert.equal(duration(42_000), '42 s');
+    assert.equal(duration(1e300).length > 0, true);
+  });
+
+  it('a cost that is not a number of dollars reads "unknown cost"', () => {
+    for (const usd of [undefined, Number.NaN, Infinity, -Infinity]) assert.equal(cost(usd), 'unknown cost');
+    assert.equal(cost(0.04), '$0.04');
+    assert.equal(cost(0), '$0');
+    assert.equal(cost(-0.5), '-$0.50');
+    assert.doesNotThrow(() => cost(1e300));
+    assert.doesNotThrow(() => cost(1e-300));
+  });
+
+  it('progress out of range is clamped to 0–100', () => {
+    for (const [progress, expected] of [
+      [150, 100],
+      [-20, 0],
+      [1e300, 100],
+      [0.5, 50],
+    ] as const) {
+      const run = parseRun({ run_id: 'run_1', status: 'running', progress, created_at: T });
+      assert.ok(run.ok);
+      assert.equal(run.value.progress, expected, `progress ${progress}`);
+    }
+  });
+});
