@@ -19,7 +19,10 @@ import { accountFingerprint, SnapshotCache } from './ui/snapshotCache';
 import { RunningStatusBar } from './ui/statusBar';
 import { GenerationsTreeProvider } from './ui/tree';
 
-/** What `activate` returns: used by the integration tests, and by other extensions if they like. */
+/**
+ * What `activate` returns in test mode only (the integration tests drive the extension through
+ * it). Outside tests it returns nothing: the store and client would hand the key to any extension.
+ */
 export interface FloraExtensionApi {
   tree: GenerationsTreeProvider;
   view: vscode.TreeView<FloraNode>;
@@ -36,7 +39,7 @@ export interface FloraExtensionApi {
  */
 const SNAPSHOT_THROTTLE_MS = 30_000;
 
-export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
+export function activate(context: vscode.ExtensionContext): FloraExtensionApi | undefined {
   let hasKey = false;
   const { channel, logger } = createLogger();
   const settings = createSettings();
@@ -187,6 +190,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi {
   poller.setFocused(vscode.window.state.focused);
 
   logger.info(`FLORA Generations activated (API ${settings.apiBaseUrl()}).`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { tree, view, store, poller, notifier, statusBar, previews: preview.previews };
 }
 

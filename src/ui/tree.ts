@@ -258,9 +258,23 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const message = this.listMessage(prj, list);
     if (message) nodes.push(message);
     const gens = this.store.generations(prj.projectId);
+    if (list.skipped > 0) {
+      // Items FLORA sent that could not be read: never "no generations", never a blank view.
+      nodes.push(
+        this.intern(
+          new MessageNode(
+            prj,
+            'skipped',
+            `${list.skipped} generation${list.skipped === 1 ? '' : 's'} could not be read`,
+            'FLORA sent items this version cannot read; they are skipped and logged. Show Logs for the details.',
+            { command: 'flora.showLogs', title: 'Show Logs' },
+          ),
+        ),
+      );
+    }
     nodes.push(...gens.map((g) => this.intern(new GenerationNode(g.id, prj.projectId, prj.workspaceId))));
     if (list.nextCursor) nodes.push(this.intern(new LoadMoreNode(prj)));
-    if (list.loaded && !list.error && gens.length === 0) {
+    if (list.loaded && !list.error && gens.length === 0 && list.skipped === 0) {
       const status = this.store.filter.status;
       nodes.push(
         this.intern(
@@ -379,6 +393,8 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (g.status === 'running') parts.push(`${Math.round(g.progress)}%`);
     if (g.status === 'pending') parts.push('queued');
     if (g.status === 'failed') parts.push('failed');
+    // An unknown status says what FLORA called it ("cancelled"), never passes for completed.
+    if (g.status === 'unknown') parts.push(g.rawStatus || 'unknown status');
     // Failed runs are generally not charged: "$0" on them is noise.
     if (g.cost !== undefined && !(g.status === 'failed' && g.cost === 0)) parts.push(cost(g.cost));
     return parts.join(' · ');
@@ -397,7 +413,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
       ['Created', absoluteTime(g.createdAt)],
       ['Started', g.startedAt ? absoluteTime(g.startedAt) : undefined],
       ['Completed', g.completedAt ? absoluteTime(g.completedAt) : undefined],
-      ['Duration', g.completedAt ? duration(g.completedAt - (g.startedAt ?? g.createdAt)) : undefined],
+      ['Duration', durationOf(g)],
       ['Cost', g.cost !== undefined ? cost(g.cost) : undefined],
       ['Outputs', g.outputs.length ? String(g.outputs.length) : undefined],
       ['Run id', g.runId],
@@ -573,6 +589,13 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
       }
     }, 30);
   }
+}
+
+/** How long a finished run took, when both ends are known and in order. */
+function durationOf(g: Generation): string | undefined {
+  const start = g.startedAt ?? g.createdAt;
+  if (!g.completedAt || !start || g.completedAt < start) return undefined;
+  return duration(g.completedAt - start);
 }
 
 /** Everything a row shows or does: two items with the same signature render the same. */

@@ -9,9 +9,11 @@ import type { Fault, Generation, Model, Project, RouteName, Workspace } from '..
 export const EXTENSION_ID = 'flora-generations.flora-generations';
 
 export async function floraApi(): Promise<FloraExtensionApi> {
-  const ext = vscode.extensions.getExtension<FloraExtensionApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<FloraExtensionApi | undefined>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this host`);
-  return ext.activate();
+  const api = await ext.activate();
+  assert.ok(api, 'the extension returns its test API only in ExtensionMode.Test');
+  return api;
 }
 
 function origin(): string {

@@ -289,4 +289,25 @@ suite('tree', () => {
     assert.equal(json.run_id, generations[0].run_id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  test('a page whose every item is unreadable says so, and an unknown final status shows its word', async () => {
+    const { project, workspace } = busiestProject(state);
+    // Every item broken: the project must not claim to be empty, and must point to the log.
+    await fake.inject('GET /generations', {
+      kind: 'json',
+      body: { generations: [{ status: 42 }, { run_id: null }], meta: { next_cursor: null } },
+    });
+    const prj = await projectRow(project.name, workspace.name);
+    const labels = (await rows(api, prj.node)).map((r) => r.label);
+    assert.ok(labels.includes('2 generations could not be read'), JSON.stringify(labels));
+    assert.ok(!labels.some((l) => l.startsWith('No generations')), JSON.stringify(labels));
+
+    // A status FLORA added later ("cancelled") reads as such, never as completed.
+    await fake.inject('GET /generations', { kind: 'unknown-enum', status: 'cancelled' });
+    await api.store.refreshGenerations(project.project_id);
+    const cancelled = await waitFor('a cancelled row', async () =>
+      (await rows(api, prj.node)).find((r) => String(r.item.description ?? '').includes('cancelled')),
+    );
+    assert.equal(iconId(cancelled.item), 'question');
+  });
 });

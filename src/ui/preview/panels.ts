@@ -56,7 +56,7 @@ export abstract class FloraPanel implements vscode.Disposable {
   private revision = 0;
   private lastBody: string | undefined;
   private readonly sent = new Map<number, HostMessage>();
-  private readonly disposables: vscode.Disposable[] = [];
+  protected readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly renderEmitter = new vscode.EventEmitter<HostMessage>();
@@ -197,6 +197,8 @@ export class PreviewPanel extends FloraPanel {
     this.knownProjectId = hints.projectId;
     this.knownTitle = hints.title;
     this.restored = !!hints.restored;
+    // An open preview keeps its generation in the store, whatever the eviction of long sessions drops.
+    this.disposables.push(host.store.retain(generationId));
     this.load('preview', { 'generation-id': generationId });
     this.ensureLoaded();
   }
