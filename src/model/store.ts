@@ -95,9 +95,9 @@ const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: fals
  * With the client's default of 2 retries inside a call, a refresh sends at most 3 requests while
  * FLORA is failing (plus those that succeeded before the failure began).
  */
+// Not 'permission': a 403 is one workspace's (a removed member, a read-only role), not FLORA's.
 const STOPS_REFRESH = new Set<FloraError['kind']>([
   'authentication',
-  'permission',
   'rate_limit',
   'server',
   'connection',
@@ -325,14 +325,19 @@ export class Store {
     // the same way: stop at the first sign instead of spending requests to learn it again.
     // Bound while FLORA fails: one call's tries (1 + the client's retries, 3 by default).
     if (this.shouldStopRefreshing(this.root, epoch)) return;
+    // A list whose first load failed is tried again too: its error row's Retry leads here.
     for (const workspaceId of [...this.projectLists.keys()]) {
-      if (!this.projectList(workspaceId).loaded) continue;
-      await this.loadProjects(workspaceId, 'refresh');
+      const list = this.projectList(workspaceId);
+      if (list.loaded) await this.loadProjects(workspaceId, 'refresh');
+      else if (list.error) await this.ensureProjects(workspaceId);
+      else continue;
       if (this.shouldStopRefreshing(this.projectList(workspaceId), epoch)) return;
     }
     for (const projectId of [...this.generationLists.keys()]) {
-      if (!this.generationList(projectId).loaded) continue;
-      await this.loadGenerations(projectId, 'refresh');
+      const list = this.generationList(projectId);
+      if (list.loaded) await this.loadGenerations(projectId, 'refresh');
+      else if (list.error) await this.loadGenerations(projectId, 'first');
+      else continue;
       if (this.shouldStopRefreshing(this.generationList(projectId), epoch)) return;
     }
   }
@@ -429,7 +434,9 @@ export class Store {
     if (ids.length <= cap) return { ...list, ids };
     // Dropped from the end: with a cursor, "Load more" reaches them again. A list that was
     // complete has no cursor to offer, so it is marked stale: a refresh brings FLORA's cursor.
-    return { ...list, ids: ids.slice(0, cap), stale: list.stale || !list.nextCursor };
+    // A keyset cursor (FLORA does not say which kind it uses) would not bring the dropped items
+    // back either: the list is marked stale, so the next refresh re-reads its pages.
+    return { ...list, ids: ids.slice(0, cap), stale: true };
   }
 
   /** Stores a generation as the most recently seen (the eviction order is least recent first). */
@@ -611,16 +618,21 @@ export class Store {
         if (epoch !== this.epoch) return;
         this.projectById.set(p.id, p);
         this.succeeded();
+        // The lookup's earlier failure, shown under the workspaces, is over.
+        for (const [id, list] of this.projectLists) {
+          if (list.error && !list.loaded) this.projectLists.set(id, { ...list, error: undefined });
+        }
         this.changes.fire({ kind: 'workspace', id: p.workspaceId });
       } catch (err) {
         // Asked for another filter: its failure is not this filter's to show.
         if (epoch !== this.epoch || filterEpoch !== this.filterEpoch) return;
         this.failed(err);
-        // Shown under the filtered workspace, so the filter does not just look empty.
-        if (ws) {
-          const list = this.projectList(ws);
-          this.projectLists.set(ws, { ...list, error: asFloraError(err), stale: list.loaded });
-          this.changes.fire({ kind: 'workspace', id: ws });
+        // Shown under the filtered workspace (or every workspace when the filter names only the
+        // project), so the filter does not just look empty and is not asked for again until Retry.
+        for (const id of ws ? [ws] : this.root.ids) {
+          const list = this.projectList(id);
+          this.projectLists.set(id, { ...list, error: asFloraError(err), stale: list.loaded });
+          this.changes.fire({ kind: 'workspace', id });
         }
       }
     });

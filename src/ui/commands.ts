@@ -6,6 +6,8 @@ import { copyId, copyUrl, openInBrowser, openOutput, showRunDetails } from './ac
 import { loadAll, loadMore, refresh, refreshItem } from './actions/paging';
 import { showRunning } from './actions/running';
 import type { Deps } from './deps';
+import type { FloraNode } from './nodes';
+import { ROW_COMMANDS } from './tree';
 
 export function registerCommands(deps: Deps): vscode.Disposable[] {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
@@ -15,11 +17,13 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     'flora.showLogs': () => deps.channel.show(true),
     'flora.filter': (filter) => pickFilter(deps, filter),
     'flora.clearFilter': () => applyFilter(deps, {}),
-    // Row clicks run these without arguments (see GenerationsTreeProvider): the row is the selection.
-    'flora.loadMore': (node) => loadMore(deps, deps.tree.clickTarget(node)),
+    'flora.loadMore': (node) => loadMore(deps, node),
+    // Row clicks: no arguments (see GenerationsTreeProvider), the clicked row is the selection.
+    [ROW_COMMANDS.loadMore]: () => onClickedRow(deps, (row) => loadMore(deps, row)),
+    [ROW_COMMANDS.openOutput]: () => onClickedRow(deps, (row) => openOutput(deps, row)),
     'flora.loadAll': (node) => loadAll(deps, node),
     'flora.refreshItem': (node) => refreshItem(deps, node),
-    'flora.openOutput': (node) => openOutput(deps, deps.tree.clickTarget(node)),
+    'flora.openOutput': (node) => openOutput(deps, node),
     'flora.openSettings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'flora.'),
     'flora.openInBrowser': (node) => openInBrowser(deps, node),
     'flora.copyUrl': (node) => copyUrl(deps, node),
@@ -28,4 +32,10 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     'flora.showRunning': () => showRunning(deps, deps.poller),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}
+
+/** Runs a row-click action on the clicked row; with none (a stray invocation), does nothing. */
+function onClickedRow(deps: Deps, action: (row: FloraNode) => unknown): unknown {
+  const row = deps.tree.clickedRow();
+  return row ? action(row) : undefined;
 }

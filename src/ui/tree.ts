@@ -41,6 +41,17 @@ const OUTPUT_ICONS: Record<GenerationOutput['kind'], string> = {
   unknown: 'question',
 };
 
+/**
+ * What a click on a row runs: hidden commands without arguments, acting on the clicked (selected)
+ * row. The palette's and context menus' `flora.preview` / `flora.openOutput` / `flora.loadMore`
+ * keep taking a node or an id.
+ */
+export const ROW_COMMANDS = {
+  preview: 'flora.row.preview',
+  openOutput: 'flora.row.openOutput',
+  loadMore: 'flora.row.loadMore',
+} as const;
+
 export interface TreeOptions {
   hasKey: () => boolean;
   now?: () => number;
@@ -53,7 +64,7 @@ export interface TreeOptions {
  * - A row's click command with arguments is cached in the extension host per render and disposed
  *   when that row, or any ancestor, is refreshed; the row stays on screen with the dead command id
  *   until the workbench re-fetches it ("Actual command not found"). So click commands here carry
- *   no arguments: the handlers act on the row the click selected (see `clickTarget`).
+ *   no arguments (`ROW_COMMANDS`): their handlers act on the row the click selected.
  * - Refreshing a row that has children disposes the children at once, and a children fetch that
  *   overlaps a refresh of its parent registers the children under the replaced parent node: the
  *   next fetch then fails with "Element with id … is already registered" and the rows go blank,
@@ -143,17 +154,20 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     return item;
   }
 
-  /** The row to act on for a command invoked without a node (a row click, the palette). */
-  clickTarget(arg: unknown): FloraNode | undefined {
-    if (isFloraNode(arg)) return arg;
+  /**
+   * The row a row-click command (`ROW_COMMANDS`, run without arguments) acts on: the one the click
+   * selected. The selection the extension host resolves can be empty for a moment while VS Code
+   * re-reads the tree, so the last selection event is the fallback.
+   */
+  clickedRow(): FloraNode | undefined {
     return this.view?.selection[0] ?? this.selected;
   }
 
-  /** Follows the view's selection, so that a click command knows its row. */
+  /** Follows the view's selection, so that a row-click command knows its row. */
   attach(view: vscode.TreeView<FloraNode>): vscode.Disposable {
     this.view = view;
     return view.onDidChangeSelection((e) => {
-      if (e.selection[0]) this.selected = e.selection[0];
+      this.selected = e.selection[0];
     });
   }
 
@@ -298,8 +312,13 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
 
   /** Shows the view's progress bar while a first load runs; its end is announced by the store. */
   private load(done: Promise<void>): void {
+    // The store shares a load in flight: one progress bar per load, however often it is asked.
+    if (this.progressShown.has(done)) return;
+    this.progressShown.add(done);
     void vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => done);
   }
+
+  private readonly progressShown = new WeakSet<Promise<void>>();
 
   private loadingRow(parent: WorkspaceNode | ProjectNode | undefined): MessageNode {
     return this.intern(new MessageNode(parent, 'loading', 'Loading…', 'Asking FLORA…'));
@@ -384,7 +403,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.accessibilityInformation = {
       label: `${label}, ${STATUS_LABELS[g.status]}, ${item.description}`,
     };
-    item.command = { command: 'flora.preview', title: 'Preview' };
+    item.command = { command: ROW_COMMANDS.preview, title: 'Preview' };
     return item;
   }
 
@@ -452,7 +471,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     md.appendMarkdown(`**${OUTPUT_LABELS[o.kind]}** \n\n`);
     md.appendText(o.kind === 'text' ? snippet(o.url, 600) : o.url);
     item.tooltip = md;
-    item.command = { command: 'flora.openOutput', title: 'Open Output' };
+    item.command = { command: ROW_COMMANDS.openOutput, title: 'Open Output' };
     return item;
   }
 
@@ -471,7 +490,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.description =
       list.totalEstimate !== undefined ? `${list.ids.length} of about ${list.totalEstimate}` : undefined;
     item.contextValue = node.parent.kind === 'project' ? 'loadMore loadMoreGenerations' : 'loadMore';
-    item.command = loading ? undefined : { command: 'flora.loadMore', title: 'Load More' };
+    item.command = loading ? undefined : { command: ROW_COMMANDS.loadMore, title: 'Load More' };
     return item;
   }
 
@@ -619,16 +638,6 @@ function signature(item: vscode.TreeItem): string {
 function unique(nodes: FloraNode[]): FloraNode[] {
   const seen = new Set<string>();
   return nodes.filter((n) => !seen.has(n.id) && !!seen.add(n.id));
-}
-
-function isFloraNode(value: unknown): value is FloraNode {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    ['workspace', 'project', 'generation', 'output', 'loadMore', 'message'].includes(
-      (value as { kind?: unknown }).kind as string,
-    )
-  );
 }
 
 function sameMessage(a: FloraNode, b: FloraNode): boolean {

@@ -10,7 +10,17 @@ import type { GenerationView, HostMessage } from '../../src/ui/preview/messages'
 import type { GalleryPanel, PreviewPanel } from '../../src/ui/preview/panels';
 import type { SaveResult } from '../../src/ui/preview/save';
 import type { Generation } from '../fake-flora/types';
-import { fake, floraApi, freshStart, row, rows, setSetting, waitFor, type FakeState } from './support';
+import {
+  clickRow,
+  fake,
+  floraApi,
+  freshStart,
+  row,
+  rows,
+  setSetting,
+  waitFor,
+  type FakeState,
+} from './support';
 
 let api: FloraExtensionApi;
 let state: FakeState;
@@ -81,14 +91,6 @@ async function closeAll(): Promise<void> {
   );
 }
 
-async function clickRow(item: vscode.TreeItem): Promise<void> {
-  assert.ok(item.command, 'the row has a click command');
-  await vscode.commands.executeCommand(
-    item.command.command,
-    ...((item.command.arguments ?? []) as unknown[]),
-  );
-}
-
 suite('preview', () => {
   suiteSetup(async () => {
     api = await floraApi();
@@ -115,8 +117,8 @@ suite('preview', () => {
       const g = firstOfKind(kind);
       const r = gens.find((x) => x.item.id === `gen:${g.generation_id}`);
       assert.ok(r, `the ${kind} generation is in the tree`);
-      assert.equal(r.item.command?.command, 'flora.preview');
-      await clickRow(r.item);
+      assert.equal(r.item.command?.command, 'flora.row.preview');
+      await clickRow(api, r);
       const panel = await waitFor(`the ${kind} preview to render`, () => {
         const p = api.previews.preview(g.generation_id);
         return renderedView(p) ? p : undefined;

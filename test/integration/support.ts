@@ -139,3 +139,15 @@ export async function freshStart(api: FloraExtensionApi): Promise<void> {
   api.store.clear();
   await fake.resetCounts();
 }
+
+/**
+ * What a mouse click on a row does: VS Code selects the row, then runs its command. Row commands
+ * carry no arguments (VS Code disposes cached arguments on refreshes), so this checks that too.
+ */
+export async function clickRow(api: FloraExtensionApi, r: Row): Promise<unknown> {
+  assert.ok(r.item.command, `the row "${r.label}" has a click command`);
+  assert.equal(r.item.command.arguments, undefined, 'a row command carries no arguments');
+  await api.view.reveal(r.node, { select: true, focus: true });
+  await waitFor(`"${r.label}" selected`, () => api.view.selection[0]?.id === r.node.id);
+  return vscode.commands.executeCommand(r.item.command.command);
+}

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FloraExtensionApi } from '../../src/extension';
 import {
+  clickRow,
   fake,
   floraApi,
   freshStart,
@@ -105,8 +106,8 @@ suite('tree', () => {
     let pages = 1;
     while (children.some((r) => r.node.kind === 'loadMore')) {
       const more = children.find((r) => r.node.kind === 'loadMore')!;
-      assert.equal(more.item.command?.command, 'flora.loadMore');
-      await vscode.commands.executeCommand('flora.loadMore', more.node);
+      assert.equal(more.item.command?.command, 'flora.row.loadMore');
+      await clickRow(api, more);
       children = await rows(api, prj.node);
       pages++;
       assert.ok(pages < 50, 'paging ends');
@@ -259,8 +260,8 @@ suite('tree', () => {
     const outs = await rows(api, gen.node);
     assert.equal(outs.length, 2);
     const [textRow, jsRow] = outs;
-    assert.equal(textRow.item.command?.command, 'flora.openOutput');
-    assert.equal(await vscode.commands.executeCommand('flora.openOutput', textRow.node), true);
+    assert.equal(textRow.item.command?.command, 'flora.row.openOutput');
+    assert.equal(await clickRow(api, textRow), true);
     await waitFor('the text in an editor', () => vscode.window.activeTextEditor?.document.getText() === text);
     assert.equal(await vscode.commands.executeCommand('flora.openOutput', jsRow.node), false);
     assert.equal(await vscode.commands.executeCommand('flora.openInBrowser', jsRow.node), false);
@@ -309,5 +310,115 @@ suite('tree', () => {
       (await rows(api, prj.node)).find((r) => String(r.item.description ?? '').includes('cancelled')),
     );
     assert.equal(iconId(cancelled.item), 'question');
+  });
+
+  test('a progress tick refreshes only the rows whose text changed, never the tree or a project', async () => {
+    const { project, workspace, generations } = busiestProject(state);
+    const started = await fake.startGenerations({
+      project_id: project.project_id,
+      count: 2,
+      durationMs: 600_000,
+    });
+    const prj = await projectRow(project.name, workspace.name);
+    // The rows as VS Code holds them: both live jobs listed.
+    await waitFor('the started jobs listed', async () => {
+      const listed = new Set((await rows(api, prj.node)).map((r) => r.node.id));
+      return started.every((g) => listed.has(`gen:${g.generation_id}`)) ? true : undefined;
+    });
+    const fired: string[] = [];
+    const sub = api.tree.onDidChangeTreeData((e) => {
+      if (e === undefined) fired.push('<whole tree>');
+      else for (const n of Array.isArray(e) ? e : [e]) fired.push(n.id);
+    });
+    try {
+      await fake.advance(60_000); // both jobs move from 0 % to 10 %
+      await api.poller.tickNow();
+      await waitFor('the live rows refreshed', () =>
+        started.every((g) => fired.includes(`gen:${g.generation_id}`)) ? true : undefined,
+      );
+    } finally {
+      sub.dispose();
+    }
+    assert.ok(!fired.includes('<whole tree>'), `a tick refreshed the whole tree: ${JSON.stringify(fired)}`);
+    assert.ok(
+      fired.every((id) => id.startsWith('gen:')),
+      `a tick refreshed a parent row: ${JSON.stringify(fired)}`,
+    );
+    // A generation that was already done reads the same: its row is left alone.
+    const done = generations.filter((g) => g.status === 'completed' || g.status === 'failed');
+    assert.ok(done.length > 0, 'the busiest project has finished generations');
+    const refreshedDone = done.filter((g) => fired.includes(`gen:${g.generation_id}`));
+    assert.deepEqual(
+      refreshedDone.map((g) => g.generation_id),
+      [],
+      'finished rows were re-rendered',
+    );
+  });
+
+  test('times out of range, ISO strings, odd numbers and meta variants never blank a project', async () => {
+    const { project, workspace } = busiestProject(state);
+    const base = { status: 'completed', workspace_id: project.workspace_id, project_id: project.project_id };
+    await fake.inject('GET /generations', {
+      kind: 'json',
+      body: {
+        generations: [
+          {
+            ...base,
+            generation_id: 'run_t1',
+            run_id: 'run_t1',
+            created_at: 1e20,
+            started_at: 1e300,
+            completed_at: -5,
+            charged_cost: 1e308,
+            progress: 1e9,
+          },
+          {
+            ...base,
+            generation_id: 'run_t2',
+            run_id: 'run_t2',
+            created_at: '2026-07-15T12:00:00Z',
+            completed_at: 1784116800000000000,
+          },
+          {
+            ...base,
+            status: 'running',
+            generation_id: 'run_t3',
+            run_id: 'run_t3',
+            created_at: 1784116800,
+            progress: -3,
+          },
+        ],
+        meta: { next_cursor: 7, total_estimate: 'many' },
+      },
+    });
+    const prj = await projectRow(project.name, workspace.name);
+    // `rows` reads every row through getTreeItem, as VS Code does: none may throw.
+    const listed = await rows(api, prj.node);
+    const generationRows = listed.filter((r) => r.node.kind === 'generation');
+    assert.equal(generationRows.length, 3, JSON.stringify(listed.map((r) => r.label)));
+    for (const r of generationRows) {
+      assert.ok(!String(r.item.description).includes('NaN'), `"${String(r.item.description)}"`);
+      assert.ok(!String(r.item.description).includes('Infinity'), `"${String(r.item.description)}"`);
+    }
+    // The numeric cursor still pages on.
+    assert.ok(
+      listed.some((r) => r.node.kind === 'loadMore'),
+      'no "Load more…" for a numeric cursor',
+    );
+  });
+
+  test('Retry on a project whose first page failed loads it', async () => {
+    const { project, workspace } = busiestProject(state);
+    // The first page fails on every try the client makes (1 + 2 retries).
+    await fake.inject('GET /generations', { kind: 'status', status: 500, code: 'internal_error' }, 3);
+    const prj = await projectRow(project.name, workspace.name);
+    const failed = await rows(api, prj.node);
+    const error = failed.find((r) => r.node.kind === 'message');
+    assert.ok(error, `no error row: ${JSON.stringify(failed.map((r) => r.label))}`);
+    assert.equal(error.item.command?.command, 'flora.refresh');
+    await clickRow(api, error);
+    await waitFor('the generations after Retry', async () =>
+      (await rows(api, prj.node)).some((r) => r.node.kind === 'generation') ? true : undefined,
+    );
   });
 });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
 import { artifactsDir } from '../runner/util';
+import { assert, floraView, poll } from './helpers';
 
 export interface InertStepContext {
   page: Page;
@@ -37,36 +38,6 @@ export const REASON_PHRASE = `Busy ${LINK} ${ICON}`;
 const SAVE_MODEL_ID = 'inert-save';
 
 // ------------------------------------------------------------------ helpers
-
-async function poll<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = UI_TIMEOUT_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? `: ${lastError.message.split('\n')[0]}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function floraView(page: Page): Locator {
-  return page.locator('[id="workbench.view.extension.flora"]');
-}
 
 /** A tree row at `level` whose label starts with `prefix`. */
 function row(page: Page, level: number, prefix: string): Locator {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
 import { waitFor } from '../runner/util';
+import { assert, escapeRegExp, floraView } from './helpers';
 
 export interface LiveStepContext {
   page: Page;
@@ -40,16 +41,8 @@ const TREE_ERRORS = [
   /Cannot resolve tree item/,
 ];
 
-function floraView(page: Page): Locator {
-  return page.locator('[id="workbench.view.extension.flora"]');
-}
-
 function rowsList(page: Page): Locator {
   return floraView(page).locator('.monaco-list-row[role="treeitem"]');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function rowByLabel(page: Page, label: string | RegExp): Locator {
@@ -136,10 +129,6 @@ function treeErrorsInLogs(dir: string): string[] {
   };
   walk(dir);
   return found;
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
 }
 
 let ticker: ReturnType<typeof setInterval> | undefined;

@@ -12,6 +12,7 @@ import type { FakeFlora } from '../fake-flora/index';
 import { fakeEnv, startFake } from '../runner/fake';
 import { launchWorkbench, prepareHost } from '../runner/host';
 import { artifactsDir, build, errorMessage, repoRoot } from '../runner/util';
+import { assert, escapeRegExp, floraView, poll } from './helpers';
 
 export interface PreviewStepContext {
   page: Page;
@@ -39,41 +40,11 @@ const LABEL_ERROR = 'ui-hostile-error';
 
 // ------------------------------------------------------------------ helpers
 
-async function poll<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = UI_TIMEOUT_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? `: ${lastError.message.split('\n')[0]}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function floraView(page: Page): Locator {
-  return page.locator('[id="workbench.view.extension.flora"]');
-}
-
 function treeRow(page: Page, label: string): Locator {
   return floraView(page)
     .locator('.monaco-list-row[role="treeitem"]')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
     .first();
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Runs a command through the Command Palette, then picks `choice` in the QuickPick it opens. */
@@ -143,10 +114,6 @@ async function inertness(
     ).length,
     pwned: document.body.dataset.pwned,
   }));
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
 }
 
 // ------------------------------------------------------------------ steps

@@ -4,7 +4,7 @@
 // Add a check by appending a named step to `steps`. Env: FLORA_TEST_TIMEOUT_MS, FLORA_TEST_VERBOSE.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
 import { inertSteps } from './inertSteps';
 import { liveSteps, stopLiveTicker } from './liveSteps';
@@ -21,6 +21,7 @@ import {
   repoRoot,
   waitFor,
 } from '../runner/util';
+import { floraView } from './helpers';
 
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 /** Per-condition wait: generous, since shared 2-core machines can be slow to render. */
@@ -46,11 +47,6 @@ interface Row {
   label: string;
   level: number;
   expanded: boolean | undefined;
-}
-
-/** The FLORA view container in the sidebar (`workbench.view.extension.<container id>`). */
-function floraView(page: Page): Locator {
-  return page.locator('[id="workbench.view.extension.flora"]');
 }
 
 async function treeRows(page: Page): Promise<Row[]> {

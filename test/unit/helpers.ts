@@ -1,9 +1,10 @@
+import { after, before, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Clock } from '../../src/api/clock';
 import { FloraClient, type FloraClientOptions } from '../../src/api/client';
 import type { Logger } from '../../src/api/logger';
 import type { Poller, Timers } from '../../src/model/poller';
-import type { FakeFlora } from '../fake-flora';
+import { FakeFlora } from '../fake-flora';
 
 /** A clock whose sleeps return at once and are recorded, so retry schedules are checked without waiting. */
 export class RecordingClock implements Clock {
@@ -82,4 +83,26 @@ export function fakeClient(fake: FakeFlora, options: Partial<FloraClientOptions>
     clock: new RecordingClock(),
     ...options,
   });
+}
+
+/**
+ * One fake FLORA server and client for a test file: started once, reset before every test (and
+ * with `settle`, its dataset's own live jobs finished first, so each test decides what runs).
+ */
+export function useFakeFlora(opts: { settle?: boolean } = {}): { fake: FakeFlora; client: FloraClient } {
+  const env = {} as { fake: FakeFlora; client: FloraClient };
+  before(async () => {
+    env.fake = await FakeFlora.start();
+    env.client = fakeClient(env.fake, { maxRetries: 0 });
+  });
+  after(async () => {
+    await env.client.close();
+    await env.fake.close();
+  });
+  beforeEach(() => {
+    env.fake.reset();
+    if (opts.settle) env.fake.advance(24 * 3600_000);
+    env.fake.resetCounts();
+  });
+  return env;
 }

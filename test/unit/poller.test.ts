@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
 import type { Generation } from '../../src/api/types';
 import {
@@ -11,25 +11,12 @@ import {
 } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { fakeClient, ManualTimers } from './helpers';
+import { ManualTimers, useFakeFlora } from './helpers';
 
+const env = useFakeFlora({ settle: true });
 let fake: FakeFlora;
 let client: FloraClient;
-
-before(async () => {
-  fake = await FakeFlora.start();
-  client = fakeClient(fake, { maxRetries: 0 });
-});
-after(async () => {
-  await client.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  // Let the dataset's own live items settle, so each test decides what runs.
-  fake.advance(24 * 3600_000);
-  fake.resetCounts();
-});
+beforeEach(() => ({ fake, client } = env));
 
 const settings: PollerSettings = {
   enabled: () => true,

@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
 import { Poller } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { fakeClient, ManualTimers } from './helpers';
+import { ManualTimers, useFakeFlora } from './helpers';
 
 // A refresh answer that left FLORA before a poll tick arrives after it: the `hold` fault keeps
 // the answer (computed on arrival) back until the test releases it.
 
+const env = useFakeFlora({ settle: true });
 let fake: FakeFlora;
 let client: FloraClient;
-
-before(async () => {
-  fake = await FakeFlora.start();
-  client = fakeClient(fake, { maxRetries: 0 });
-});
-after(async () => {
-  await client.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.advance(24 * 3600_000);
-  fake.resetCounts();
-});
+beforeEach(() => ({ fake, client } = env));
 
 function setup() {
   const timers = new ManualTimers();

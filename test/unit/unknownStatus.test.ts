@@ -2,33 +2,21 @@
 // `unknown` with the raw word, not followed as active, announced with its own name — never
 // "completed".
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
 import { isActive, isFinished, isTerminal, type Generation } from '../../src/api/types';
 import { finishNotice, groupedFinishNotice } from '../../src/model/format';
 import { Poller } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { fakeClient, ManualTimers } from './helpers';
+import { ManualTimers, useFakeFlora } from './helpers';
 
 const RAW = ['cancelled', 'canceled', 'expired'];
 
+const env = useFakeFlora({ settle: true });
 let fake: FakeFlora;
 let client: FloraClient;
-
-before(async () => {
-  fake = await FakeFlora.start();
-  client = fakeClient(fake, { maxRetries: 0 });
-});
-after(async () => {
-  await client.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.advance(24 * 3600_000);
-  fake.resetCounts();
-});
+beforeEach(() => ({ fake, client } = env));
 
 function gen(over: Partial<Generation>): Generation {
   return {

@@ -46,7 +46,12 @@ export async function setApiKey(
     const kind = isFloraError(err) ? err.kind : 'unknown';
     if (kind === 'authentication' || kind === 'permission') {
       void vscode.window
-        .showErrorMessage(`FLORA rejected this API key. ${inertText(shown?.detail ?? '')}`, 'Try Again')
+        .showErrorMessage(
+          isFloraError(err) && err.code === 'malformed_api_key'
+            ? `That is not a FLORA API key: it holds a line break, a space or another character no key has. ${inertText(shown?.detail ?? '')}`
+            : `FLORA rejected this API key. ${inertText(shown?.detail ?? '')}`,
+          'Try Again',
+        )
         .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined))
         .then(undefined, (e: unknown) => deps.logger.warn(`Set API Key: ${String(e)}`));
       return false;

@@ -12,7 +12,8 @@ export const VIEW_ID = 'flora.generations';
 export async function refresh(deps: Pick<Deps, 'store' | 'poller'>): Promise<void> {
   await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
     await deps.store.refresh();
-    await deps.poller.tickNow();
+    // While FLORA fails, the refresh's own tries were the answer: no tick on top of them.
+    if (deps.store.connection.state === 'ok') await deps.poller.tickNow();
   });
 }
 

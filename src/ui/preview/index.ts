@@ -7,6 +7,7 @@ import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import type { FloraNode } from '../nodes';
+import { ROW_COMMANDS } from '../tree';
 import { MARKDOWN_DROP_KIND, MarkdownOutputDropProvider } from './dragAndDrop';
 import { GALLERY_VIEW_TYPE, PREVIEW_VIEW_TYPE } from './messages';
 import { PreviewManager } from './manager';
@@ -21,7 +22,11 @@ export function registerPreview(
 ): { disposables: vscode.Disposable[]; previews: PreviewManager } {
   const previews = new PreviewManager(deps, context.extensionUri);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'flora.preview': (node) => previewGeneration(deps, previews, deps.tree.clickTarget(node)),
+    'flora.preview': (node) => previewGeneration(deps, previews, node),
+    [ROW_COMMANDS.preview]: () => {
+      const row = deps.tree.clickedRow();
+      return row ? previewGeneration(deps, previews, row) : undefined;
+    },
     'flora.previewProject': (node) => previewProject(deps, previews, node),
     'flora.saveOutput': (node, options) => saveOutputCommand(deps, previews, node, options),
   };
