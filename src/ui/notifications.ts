@@ -13,8 +13,6 @@ export type NotifyOn = 'none' | 'failed' | 'all';
 const GROUP_AT = 3;
 /** Ids remembered as announced (a run finishes once; this only guards against a repeat soon after). */
 const NOTIFIED_CAPACITY = 1_000;
-/** Texts kept in `shown`. */
-const SHOWN_CAPACITY = 100;
 
 export interface NotifierActions {
   reveal(generationId: string): Promise<unknown>;
@@ -26,8 +24,9 @@ export interface NotifierActions {
 export class FinishNotifier implements vscode.Disposable {
   private readonly notified = new RecentIds(NOTIFIED_CAPACITY);
   private readonly subscription: { dispose(): void };
-  /** What was shown, newest last (tests read it; nothing else does). */
-  readonly shown: string[] = [];
+  private readonly notified$ = new vscode.EventEmitter<string>();
+  /** Fires with the text of every notification shown. */
+  readonly onDidNotify = this.notified$.event;
 
   constructor(
     poller: Poller,
@@ -83,11 +82,11 @@ export class FinishNotifier implements vscode.Disposable {
   }
 
   private remember(text: string): void {
-    this.shown.push(text);
-    if (this.shown.length > SHOWN_CAPACITY) this.shown.splice(0, this.shown.length - SHOWN_CAPACITY);
+    this.notified$.fire(text);
   }
 
   dispose(): void {
     this.subscription.dispose();
+    this.notified$.dispose();
   }
 }

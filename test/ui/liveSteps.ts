@@ -77,10 +77,17 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
   let stuck = 0;
   const deadline = Date.now() + UI_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    let step = direction * 110;
     if ((await row.count()) > 0 && (await row.isVisible())) {
-      // Fully inside the list, not half under its edge, so the click lands on it.
-      const r = await row.boundingBox();
-      if (r && r.y >= box.y && r.y + r.height <= box.y + box.height) return;
+      // Fully inside the list, below the sticky rows VS Code pins at its top (they would take the
+      // click), and not half under its bottom edge.
+      const stickyRows = floraView(page).locator('.monaco-tree-sticky-container').first();
+      // Rows come and go as the list re-renders: a look that misses is a "not yet", not a wait.
+      const sticky = await stickyRows.boundingBox({ timeout: 1_000 }).catch(() => null);
+      const top = box.y + (sticky?.height ?? 0);
+      const r = await row.boundingBox({ timeout: 1_000 }).catch(() => null);
+      if (r && r.y >= top && r.y + r.height <= box.y + box.height) return;
+      if (r) step = r.y < top ? -66 : 66;
     }
     // The list scrolls virtually: its rows container moves (style.top), the DOM scrollTop does not.
     const position = () =>
@@ -89,7 +96,7 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
         .first()
         .evaluate((el) => (el as HTMLElement).style.top);
     const before = await position();
-    await page.mouse.wheel(0, direction * 110);
+    await page.mouse.wheel(0, step);
     // The list re-renders on the next frame; wait until it did rather than for a fixed time.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const after = await position();
@@ -339,7 +346,7 @@ export const liveSteps: LiveStep[] = [
     run: async ({ page, fake, state }) => {
       stopLiveTicker();
       // The snapshot is written at most every 30 s: these steps ran for minutes, so one holds the
-      // live project. Every FLORA route is now held 25 s, as for a user on a slow morning link.
+      // live project. Every FLORA route is now held 45 s, as for a user on a slow morning link.
       const routes = [
         'GET /workspaces',
         'GET /projects',
@@ -347,7 +354,7 @@ export const liveSteps: LiveStep[] = [
         'GET /models',
         'GET /runs/:id',
       ] as const;
-      for (const route of routes) fake.inject(route, { kind: 'delay', ms: 25_000 }, { times: Infinity });
+      for (const route of routes) fake.inject(route, { kind: 'delay', ms: 45_000 }, { times: Infinity });
       try {
         await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget input');
@@ -361,13 +368,28 @@ export const liveSteps: LiveStep[] = [
         await input.press('Enter');
         await page.waitForLoadState('domcontentloaded');
         await floraView(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-        // The live project's rows are on screen, marked as earlier data, before FLORA answered.
-        const project = state.get('liveProject') ?? '';
+        // The workspaces are on screen at once, marked as earlier data, before FLORA answered.
+        const workspace = fake.workspaces()[1] ?? fake.workspaces()[0];
         await waitFor(
-          `"${project}" with its generations from the last session`,
-          async () => ((await rowByLabel(page, 'live-live-0').count()) > 0 ? true : undefined),
+          `"${workspace.name}" from the last session`,
+          async () => ((await rowByLabel(page, workspace.name).count()) > 0 ? true : undefined),
           UI_TIMEOUT_MS,
         );
+        let message = '';
+        await waitFor(
+          'the view to say the rows are earlier data',
+          async () => {
+            message = (await floraView(page).locator('.message').first().textContent()) ?? '';
+            return /last session/.test(message) ? true : undefined;
+          },
+          UI_TIMEOUT_MS / 3,
+        ).catch(() => {
+          throw new Error(`the view does not say the data is earlier data: "${message}"`);
+        });
+        // Opening the live project shows its generations from the snapshot too, still unanswered.
+        await expand(page, workspace.name);
+        await expand(page, state.get('liveProject') ?? '');
+        await scrollTo(page, rowByLabel(page, 'live-live-0'), 'the live job from the last session');
         const answered = fake
           .requests()
           .slice(reloadedAt)
@@ -376,8 +398,6 @@ export const liveSteps: LiveStep[] = [
           answered.length === 0,
           `the rows waited for FLORA: ${answered.length} requests were answered first`,
         );
-        const message = (await floraView(page).locator('.message').first().textContent()) ?? '';
-        assert(/last session/.test(message), `the view does not say the data is earlier data: "${message}"`);
       } finally {
         fake.clearFaults();
       }

@@ -157,6 +157,16 @@ describe('Soak', () => {
     await timers.runNext(poller, fake);
     assert.deepEqual(problems.slice(0, 5), [], 'no list held an id twice, nothing went back, size bounded');
 
+    // The tree a user sees after a Refresh is FLORA's: each loaded list holds the project's newest
+    // generations, in FLORA's order, as many pages as were loaded, none missing or extra.
+    await store.refresh();
+    for (const p of projects) {
+      const list = store.generationList(p);
+      if (!list.loaded) continue;
+      const server = fake.generations({ project_id: p }).map((g) => g.generation_id);
+      const expected = server.slice(0, Math.max(1, list.pagesLoaded) * PAGE_SIZE);
+      assert.deepEqual(list.ids, expected, `${p}: the list after a refresh is FLORA's`);
+    }
     for (const p of projects) {
       for (const id of store.generationList(p).ids) {
         const mine = store.generation(id);
