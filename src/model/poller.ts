@@ -464,7 +464,8 @@ export class Poller {
   }
 
   private interval(): number {
-    const active = this.active.size > 0;
+    // Jobs still to settle (beyond this tick's share of GET /runs) keep the active pace too.
+    const active = this.active.size > 0 || this.storeHasActiveWork();
     const base = active
       ? Math.max(MIN_ACTIVE_INTERVAL_MS, this.options.settings.activeIntervalMs())
       : Math.max(MIN_ACTIVE_INTERVAL_MS, this.options.settings.idleIntervalMs());

@@ -118,6 +118,30 @@ describe('Poller', () => {
     poller.dispose();
   });
 
+  it('settles more finished jobs than one tick may fetch at the active pace, not the idle one', async () => {
+    const prj = fake.projects()[0].project_id;
+    const jobs = fake.startGenerations(prj, 18, { durationMs: 10_000 });
+    const { timers, poller, store } = setup();
+    await store.ensureGenerations(prj);
+    await startFollowing(poller, timers);
+    assert.equal(poller.running.running.length, 18);
+    fake.advance(60_000); // all 18 finish at once: more than one tick's GET /runs share
+    const waits: number[] = [];
+    let guard = 0;
+    while (jobs.some((j) => store.generation(j.generation_id)?.status !== 'completed') && guard++ < 20)
+      waits.push(await timers.runNext(poller, fake));
+    assert.ok(
+      jobs.every((j) => store.generation(j.generation_id)?.status === 'completed'),
+      'every job settled',
+    );
+    const active = settings.activeIntervalMs();
+    assert.ok(
+      waits.every((w) => w <= active),
+      `ticks waited ${waits.join(', ')} ms; the active interval is ${active} ms`,
+    );
+    poller.dispose();
+  });
+
   it('fetches a finished job once and updates it within one tick', async () => {
     const prj = fake.projects()[0].project_id;
     const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000 });
