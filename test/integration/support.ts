@@ -147,7 +147,11 @@ export async function freshStart(api: FloraExtensionApi): Promise<void> {
 export async function clickRow(api: FloraExtensionApi, r: Row): Promise<unknown> {
   assert.ok(r.item.command, `the row "${r.label}" has a click command`);
   assert.equal(r.item.command.arguments, undefined, 'a row command carries no arguments');
-  await api.view.reveal(r.node, { select: true, focus: true });
-  await waitFor(`"${r.label}" selected`, () => api.view.selection[0]?.id === r.node.id);
+  // The row is on screen once VS Code has taken the tree's latest refresh (coalesced, and
+  // debounced by VS Code): until then a reveal of a row it does not hold yet fails; try again.
+  await waitFor(`"${r.label}" revealed and selected`, async () => {
+    await api.view.reveal(r.node, { select: true, focus: true });
+    return api.view.selection[0]?.id === r.node.id;
+  });
   return vscode.commands.executeCommand(r.item.command.command);
 }
