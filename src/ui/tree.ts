@@ -593,20 +593,28 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   /** Coalesces bursts of store events into one tree update per row (a whole-tree one wins). */
   private queue(node: FloraNode | undefined): void {
     this.pendingChanges.add(node);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      const batch = this.pendingChanges;
-      this.pendingChanges = new Set();
-      if (batch.has(undefined)) {
-        // VS Code re-reads every row it shows: what the maps held for rows gone is dropped.
-        this.nodes = new Map();
-        this.shown = new Map();
-        this.structure = new Map();
-        this.changed.fire(undefined);
-      } else {
-        this.changed.fire([...batch].filter((n): n is FloraNode => !!n));
-      }
-    }, 30);
+    this.flushTimer ??= setTimeout(() => this.flushNow(), 30);
+  }
+
+  /**
+   * Hands VS Code the changes queued so far at once. `TreeView.reveal` waits for the refreshes
+   * VS Code has been told of: call this before revealing a row that a queued change adds.
+   */
+  flushNow(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pendingChanges;
+    if (batch.size === 0) return;
+    this.pendingChanges = new Set();
+    if (batch.has(undefined)) {
+      // VS Code re-reads every row it shows: what the maps held for rows gone is dropped.
+      this.nodes = new Map();
+      this.shown = new Map();
+      this.structure = new Map();
+      this.changed.fire(undefined);
+    } else {
+      this.changed.fire([...batch].filter((n): n is FloraNode => !!n));
+    }
   }
 }
 

@@ -18,6 +18,8 @@ export async function revealGeneration(
     // copy is put into the list so the user sees what they picked.
     deps.store.applyGenerations([g]);
   }
+  // The loads above queued tree changes: VS Code must know of them before it can reveal the row.
+  deps.tree.flushNow();
   const node = deps.tree.generationNode(g.id);
   if (!node) return false;
   try {
