@@ -49,26 +49,42 @@ function treeRow(page: Page, label: string): Locator {
 
 /** Runs a command through the Command Palette, then picks `choice` in the QuickPick it opens. */
 export async function palettePick(page: Page, title: string, choice: string): Promise<void> {
+  // A QuickPick closes when something else takes focus (a webview that finished loading, say):
+  // what the user would do then is open it again, so a closed picker is tried again, twice.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pickOnce(page, title, choice, attempt === 3 ? UI_TIMEOUT_MS : UI_TIMEOUT_MS / 4);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+async function pickOnce(page: Page, title: string, choice: string, timeout: number): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await input.fill(`>${title}`);
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${title}`, { timeout });
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: title })
     .first()
-    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await input.press('Enter');
+    .waitFor({ state: 'visible', timeout });
+  await input.press('Enter', { timeout });
   // The command's own QuickPick replaces the palette.
-  await poll(`the "${title}" picker`, async () =>
-    (await input.getAttribute('placeholder'))?.startsWith('Pick') ? true : undefined,
+  await poll(
+    `the "${title}" picker`,
+    async () => ((await input.getAttribute('placeholder'))?.startsWith('Pick') ? true : undefined),
+    timeout,
   );
-  await input.fill(choice);
+  await input.fill(choice, { timeout });
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: choice })
     .first()
-    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    .waitFor({ state: 'visible', timeout });
+  await input.press('Enter', { timeout });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
 }
 
 async function expand(page: Page, label: string): Promise<void> {
