@@ -118,9 +118,6 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     store.onDidChange((e) => {
       if (e.kind === 'filter' || e.kind === 'root' || e.kind === 'workspace') renderViewChrome();
     }),
-    store.onDidChangeConnection(
-      (c) => void vscode.commands.executeCommand('setContext', 'flora.state', c.state),
-    ),
   );
 
   // ---- instant start: last session's tree at once, then a refresh that confirms it
@@ -129,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   const saveSnapshot = () => {
     snapshotTimer = undefined;
-    if (account && store.workspaceList().loaded) void cache.save(account, store.snapshot(Date.now()));
+    if (account && store.workspaceList().loaded) void cache.save(account, store.snapshot());
   };
   context.subscriptions.push(
     store.onDidChange(() => {

@@ -253,6 +253,7 @@ function detailsList(rows: DetailRow[]): HTMLElement {
   return dl;
 }
 
+/** `notice`: a line above the details (the webview's own, e.g. when a run is missing). */
 function renderGeneration(view: GenerationView, notice?: string): void {
   const header = el('header', { className: 'header' }, [
     el('div', { className: 'title-row' }, [el('h1', { text: view.title }), statusBadge(view)]),
@@ -489,7 +490,7 @@ function render(message: HostMessage, restored = false): void {
   switch (message.type) {
     case 'generation':
       if (mode !== 'preview') return;
-      renderGeneration(message.view, message.notice);
+      renderGeneration(message.view);
       if (!restored)
         state = {
           view: 'preview',

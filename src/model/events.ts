@@ -8,6 +8,9 @@ export interface Subscription {
 export class Emitter<T> {
   private listeners = new Set<Listener<T>>();
 
+  /** `onListenerError` receives what a listener threw (logged by the owner); the others still run. */
+  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
+
   readonly event = (listener: Listener<T>): Subscription => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -22,8 +25,9 @@ export class Emitter<T> {
     for (const l of [...this.listeners]) {
       try {
         l(event);
-      } catch {
-        // One broken listener must not stop the others (or the store that fires).
+      } catch (err) {
+        // One broken listener must not stop the others (or the store that fires), nor go unseen.
+        this.onListenerError(err);
       }
     }
   }

@@ -110,17 +110,23 @@ export interface PollerOptions {
 }
 
 export class Poller {
-  private readonly runningChanged = new Emitter<RunningSummary>();
+  private readonly runningChanged = new Emitter<RunningSummary>((err) => this.listenerFailed(err));
   /** The pending and running generations after each tick that changed them. */
   readonly onDidChangeRunning = this.runningChanged.event;
-  private readonly finished = new Emitter<Generation[]>();
+  private readonly finished = new Emitter<Generation[]>((err) => this.listenerFailed(err));
   /** Generations seen running or pending by this poller that have now completed or failed. */
   readonly onDidFinish = this.finished.event;
-  private readonly stateChanged = new Emitter<PollerState>();
+  private readonly stateChanged = new Emitter<PollerState>((err) => this.listenerFailed(err));
   readonly onDidChangeState = this.stateChanged.event;
 
   private readonly timers: Timers;
   private readonly logger: Logger;
+
+  /** Logs what a listener of this object's events threw; the other listeners still ran. */
+  private listenerFailed(err: unknown): void {
+    const what = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.logger.error(`A listener of the ${this.constructor.name} failed: ${what}`);
+  }
   private readonly random: () => number;
   /** Seen pending or running by this poller and not yet known to have finished. */
   private active = new Map<string, Generation>();

@@ -64,7 +64,6 @@ export type ConnectionState =
 /** What the store keeps across restarts (no secrets: ids, names, states, output URLs). */
 export interface StoreSnapshot {
   version: 1;
-  savedAt: number;
   filter: Filter;
   workspaces: Workspace[];
   projects: Project[];
@@ -126,10 +125,10 @@ export function listKey(kind: 'workspace' | 'project', id: string): string {
 }
 
 export class Store {
-  private readonly changes = new Emitter<StoreChange>();
+  private readonly changes = new Emitter<StoreChange>((err) => this.listenerFailed(err));
   /** Fires after every change; one event per thing that changed. */
   readonly onDidChange = this.changes.event;
-  private readonly connectionChanges = new Emitter<ConnectionState>();
+  private readonly connectionChanges = new Emitter<ConnectionState>((err) => this.listenerFailed(err));
   readonly onDidChangeConnection = this.connectionChanges.event;
 
   private root: ListState = EMPTY;
@@ -156,6 +155,12 @@ export class Store {
   /** Open previews (and anything else) that need a generation kept: id → number of holders. */
   private readonly retained = new Map<string, number>();
   private readonly logger: Logger;
+
+  /** Logs what a listener of this object's events threw; the other listeners still ran. */
+  private listenerFailed(err: unknown): void {
+    const what = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.logger.error(`A listener of the ${this.constructor.name} failed: ${what}`);
+  }
 
   constructor(
     private readonly api: FloraApi,
@@ -531,7 +536,7 @@ export class Store {
    * The loaded state, for showing at once on the next start. Bounded: generation lists are
    * kept in the order they were loaded until `maxGenerations` items are in.
    */
-  snapshot(now: number, maxGenerations = 1000): StoreSnapshot {
+  snapshot(maxGenerations = 1000): StoreSnapshot {
     const save = (l: ListState): SavedList => ({
       ids: [...l.ids],
       nextCursor: l.nextCursor,
@@ -547,7 +552,6 @@ export class Store {
     }
     return {
       version: 1,
-      savedAt: now,
       filter: this.currentFilter,
       workspaces: this.root.ids.map((id) => this.workspaceById.get(id)).filter((w): w is Workspace => !!w),
       projects: [...this.projectById.values()],

@@ -32,8 +32,4 @@ export class SnapshotCache {
     if (JSON.stringify(snapshot).length > MAX_BYTES) return;
     await this.memento.update(KEY, { account, snapshot } satisfies Saved);
   }
-
-  async clear(): Promise<void> {
-    await this.memento.update(KEY, undefined);
-  }
 }

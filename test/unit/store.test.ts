@@ -37,6 +37,25 @@ function bigProject(): string {
 }
 
 describe('Store', () => {
+  it('logs a listener that throws, and still tells the others', async () => {
+    const logger = new MemoryLogger();
+    const store = new Store(client, { pageSize: () => pageSize, logger });
+    store.onDidChange(() => {
+      throw new Error('a broken view');
+    });
+    const seen: StoreChange[] = [];
+    store.onDidChange((e) => seen.push(e));
+    await store.loadWorkspaces();
+    assert.ok(
+      seen.some((e) => e.kind === 'root'),
+      'the second listener was told',
+    );
+    assert.ok(
+      logger.lines.some((l) => l.startsWith('error ') && l.includes('a broken view')),
+      `logged: ${JSON.stringify(logger.lines)}`,
+    );
+  });
+
   it('loads workspaces once, merging concurrent asks into one request', async () => {
     const store = newStore();
     await Promise.all([store.ensureWorkspaces(), store.ensureWorkspaces(), store.ensureWorkspaces()]);
@@ -180,7 +199,7 @@ describe('Store', () => {
     await first.ensureProjects(ws);
     await first.ensureGenerations(prj);
     await first.loadMoreGenerations(prj);
-    const snap = JSON.parse(JSON.stringify(first.snapshot(Date.now()))) as ReturnType<Store['snapshot']>;
+    const snap = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<Store['snapshot']>;
     assert.equal(JSON.stringify(snap).includes(fake.apiKey), false, 'no secret in the snapshot');
 
     fake.resetCounts();
@@ -207,7 +226,7 @@ describe('Store', () => {
   it('bounds the snapshot by number of generations', async () => {
     const store = newStore();
     for (const p of fake.projects()) await store.ensureGenerations(p.project_id);
-    const snap = store.snapshot(Date.now(), 12);
+    const snap = store.snapshot(12);
     assert.ok(snap.generations.length <= 12);
     assert.ok(snap.generationLists.length >= 1);
   });

@@ -75,7 +75,7 @@ export interface GalleryView {
 }
 
 export type HostMessage =
-  | { type: 'generation'; revision: number; view: GenerationView; notice?: string }
+  | { type: 'generation'; revision: number; view: GenerationView }
   | { type: 'missing'; revision: number; generationId: string; message: string }
   | { type: 'gallery'; revision: number; view: GalleryView };
 

@@ -9,13 +9,7 @@ import type { Logger } from '../../api/logger';
 import type { Store } from '../../model/store';
 import { userFacingError } from '../errorView';
 import { buildShellHtml, createNonce } from './html';
-import {
-  GALLERY_VIEW_TYPE,
-  PREVIEW_VIEW_TYPE,
-  WebviewMessageSchema,
-  type HostMessage,
-  type WebviewMessage,
-} from './messages';
+import { WebviewMessageSchema, type HostMessage, type WebviewMessage } from './messages';
 import { galleryView, generationView, type ViewContext } from './view';
 
 /** What panels need from the manager. */
@@ -182,7 +176,6 @@ export abstract class FloraPanel implements vscode.Disposable {
 
 /** One generation: its outputs and details, updated live from the store. */
 export class PreviewPanel extends FloraPanel {
-  static readonly viewType = PREVIEW_VIEW_TYPE;
   private knownProjectId: string | undefined;
   private knownTitle: string | undefined;
   private restored: boolean;
@@ -262,7 +255,6 @@ export class PreviewPanel extends FloraPanel {
 
 /** Every loaded generation of one project, newest first, as a keyboard-navigable grid. */
 export class GalleryPanel extends FloraPanel {
-  static readonly viewType = GALLERY_VIEW_TYPE;
   private knownTitle: string | undefined;
 
   constructor(
