@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from './chromium';
 import { ensureCodeServer } from './provision';
+import { ensureDebianPackages } from './systemPackages';
 import { errorMessage, killProcessGroup, log, makeShortTempDir, removeDir, verbose } from './util';
 
 const LISTEN_TIMEOUT_MS = 90_000;
@@ -225,7 +226,14 @@ export interface Workbench {
  * missing, and the one-time install does not count against a test run's timeout.
  */
 export async function prepareHost(): Promise<void> {
-  findChromium();
+  try {
+    findChromium();
+  } catch {
+    // No browser yet: on Debian, Chromium (and fonts for readable screenshots) come from apt;
+    // elsewhere findChromium's own message says what to install.
+    ensureDebianPackages(['chromium', 'fonts-liberation'], 'The browser-driven tests');
+    findChromium();
+  }
   await ensureCodeServer();
 }
 

@@ -4,7 +4,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { delay, envMs, errorMessage, isAlive, log, removeDir, vscodeTestDir } from './util';
+import { ensureDebianPackages } from './systemPackages';
+import { delay, envMs, errorMessage, isAlive, log, removeDir, vscodeTestDir, which } from './util';
+
+/** What code-server's install needs from Debian (installed by ensureDebianPackages when missing). */
+const CODE_SERVER_BUILD_PACKAGES = ['libkrb5-dev', 'build-essential', 'python3', 'ripgrep'];
 
 /** The last code-server whose engines.node is 20 (VS Code 1.100.3). */
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -123,6 +127,8 @@ async function install(): Promise<void> {
       removeDir(path.join(vscodeTestDir, name));
     }
   }
+  // Native modules (kerberos needs the GSSAPI headers) and the offline ripgrep (see seedRipgrepCache).
+  ensureDebianPackages(CODE_SERVER_BUILD_PACKAGES, "code-server's one-time install");
   checkBuildPrerequisites();
 
   const partial = fs.mkdtempSync(path.join(vscodeTestDir, 'code-server.partial-'));
@@ -224,20 +230,6 @@ async function install(): Promise<void> {
 
 function npmCommand(): string {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
-}
-
-function which(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 /** Fails before a long install that is bound to fail, with the package to install. */

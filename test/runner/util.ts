@@ -20,6 +20,21 @@ export function build(): void {
   if (result.status !== 0) throw new Error(`node esbuild.js failed (exit ${result.status ?? result.signal})`);
 }
 
+/** The executable `command` on PATH, if any. */
+export function which(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
 export function log(message: string): void {
   process.stderr.write(`[runner] ${message}\n`);
 }
