@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { Clock } from '../../src/api/clock';
 import { FloraClient, type FloraClientOptions } from '../../src/api/client';
 import type { Logger } from '../../src/api/logger';
-import type { Poller, Timers } from '../../src/model/poller';
+import type { Generation } from '../../src/api/types';
+import { Poller, type PollerSettings, type Timers } from '../../src/model/poller';
+import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
 
 /** A clock whose sleeps return at once and are recorded, so retry schedules are checked without waiting. */
@@ -105,4 +107,27 @@ export function useFakeFlora(opts: { settle?: boolean } = {}): { fake: FakeFlora
     env.fake.resetCounts();
   });
   return env;
+}
+
+/** The poller settings the unit tests use: 3 s active, 60 s idle, focused. */
+export const POLL_SETTINGS: PollerSettings = {
+  enabled: () => true,
+  activeIntervalMs: () => 3_000,
+  idleIntervalMs: () => 60_000,
+};
+
+/** A store and a poller on `client` with manual timers, no jitter, and every finish recorded. */
+export function pollerOn(client: FloraClient, overrides: Partial<PollerSettings> = {}) {
+  const timers = new ManualTimers();
+  const store = new Store(client, { pageSize: () => 20 });
+  const poller = new Poller({
+    api: client,
+    store,
+    settings: { ...POLL_SETTINGS, ...overrides },
+    timers,
+    random: () => 1,
+  });
+  const finished: Generation[][] = [];
+  poller.onDidFinish((g) => finished.push(g));
+  return { timers, store, poller, finished };
 }

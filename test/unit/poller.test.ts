@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
-import type { Generation } from '../../src/api/types';
 import {
   MAX_BACKOFF_MS,
   MAX_REQUESTS_PER_ACTIVE_TICK,
@@ -9,34 +8,18 @@ import {
   UNFOCUSED_ACTIVE_INTERVAL_MS,
   type PollerSettings,
 } from '../../src/model/poller';
-import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { ManualTimers, useFakeFlora } from './helpers';
+import { ManualTimers, pollerOn, POLL_SETTINGS, useFakeFlora } from './helpers';
 
 const env = useFakeFlora({ settle: true });
 let fake: FakeFlora;
 let client: FloraClient;
 beforeEach(() => ({ fake, client } = env));
 
-const settings: PollerSettings = {
-  enabled: () => true,
-  activeIntervalMs: () => 3_000,
-  idleIntervalMs: () => 60_000,
-};
+const settings = POLL_SETTINGS;
 
 function setup(overrides: Partial<PollerSettings> = {}) {
-  const timers = new ManualTimers();
-  const store = new Store(client, { pageSize: () => 20 });
-  const poller = new Poller({
-    api: client,
-    store,
-    settings: { ...settings, ...overrides },
-    timers,
-    random: () => 1,
-  });
-  const finished: Generation[][] = [];
-  poller.onDidFinish((g) => finished.push(g));
-  return { timers, store, poller, finished };
+  return pollerOn(client, overrides);
 }
 
 /** Starts the poller and runs its first two ticks: the idle check that finds the work, then the first active tick. */

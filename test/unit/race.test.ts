@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
-import { Poller } from '../../src/model/poller';
 import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { ManualTimers, useFakeFlora } from './helpers';
+import { pollerOn, useFakeFlora } from './helpers';
 
 // A refresh answer that left FLORA before a poll tick arrives after it: the `hold` fault keeps
 // the answer (computed on arrival) back until the test releases it.
@@ -15,16 +14,7 @@ let client: FloraClient;
 beforeEach(() => ({ fake, client } = env));
 
 function setup() {
-  const timers = new ManualTimers();
-  const store = new Store(client, { pageSize: () => 20 });
-  const poller = new Poller({
-    api: client,
-    store,
-    settings: { enabled: () => true, activeIntervalMs: () => 3_000, idleIntervalMs: () => 60_000 },
-    timers,
-    random: () => 1,
-  });
-  return { timers, store, poller };
+  return pollerOn(client);
 }
 
 describe('Refresh and poller race', () => {

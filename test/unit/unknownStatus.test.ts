@@ -6,10 +6,8 @@ import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
 import { isActive, isFinished, isTerminal, type Generation } from '../../src/api/types';
 import { finishNotice, groupedFinishNotice } from '../../src/model/format';
-import { Poller } from '../../src/model/poller';
-import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
-import { ManualTimers, useFakeFlora } from './helpers';
+import { pollerOn, useFakeFlora } from './helpers';
 
 const RAW = ['cancelled', 'canceled', 'expired'];
 
@@ -60,17 +58,7 @@ describe('an unknown status', () => {
   it('a followed job that ends "cancelled" stops being followed and is announced as cancelled', async () => {
     const prj = fake.projects()[0].project_id;
     const [job] = fake.startGenerations(prj, 1, { durationMs: 10_000 });
-    const timers = new ManualTimers();
-    const store = new Store(client, { pageSize: () => 20 });
-    const poller = new Poller({
-      api: client,
-      store,
-      settings: { enabled: () => true, activeIntervalMs: () => 3_000, idleIntervalMs: () => 60_000 },
-      timers,
-      random: () => 1,
-    });
-    const finished: Generation[][] = [];
-    poller.onDidFinish((g) => finished.push(g));
+    const { timers, store, poller, finished } = pollerOn(client);
     await store.ensureGenerations(prj);
     poller.start();
     await timers.runNext(poller, fake);
