@@ -7,8 +7,29 @@ import * as path from 'node:path';
 import { ensureDebianPackages } from './systemPackages';
 import { delay, envMs, errorMessage, isAlive, log, removeDir, vscodeTestDir, which } from './util';
 
-/** What code-server's install needs from Debian (installed by ensureDebianPackages when missing). */
-const CODE_SERVER_BUILD_PACKAGES = ['libkrb5-dev', 'build-essential', 'python3', 'ripgrep'];
+/**
+ * What code-server's install needs from Debian (installed by ensureDebianPackages when missing):
+ * a C++ toolchain and Python for node-gyp, which builds the four native modules that the demo and
+ * the tests use (see SKIPPED_MODULES for the ones left out), and the system's ripgrep for offline
+ * machines (see seedRipgrepCache). No libkrb5-dev: the one module that needs it is skipped.
+ */
+const CODE_SERVER_BUILD_PACKAGES = ['build-essential', 'python3', 'ripgrep'];
+
+/**
+ * Native modules of VS Code's server that code-server's install would build and that nothing here
+ * uses, so they are taken out of lib/vscode/package.json before its nested install runs:
+ * - `kerberos`: Kerberos proxy authentication only (VS Code loads it lazily and copes without it);
+ *   building it is what needs libkrb5-dev.
+ * - `@vscode/windows-process-tree`, `@vscode/windows-registry`: loaded on Windows only.
+ * - `@vscode/deviceid`: a telemetry device id; VS Code falls back to a random one without it.
+ * Kept (each is built from source, offline): `argon2` (code-server loads it at start for password
+ * auth), `@vscode/spdlog` (VS Code's log files, which the tests read), `native-watchdog` (stops a
+ * hung extension host), `node-pty` (the terminal, for the demo).
+ */
+const SKIPPED_MODULES =
+  process.platform === 'win32'
+    ? ['kerberos', '@vscode/deviceid']
+    : ['kerberos', '@vscode/windows-process-tree', '@vscode/windows-registry', '@vscode/deviceid'];
 
 /** The last code-server whose engines.node is 20 (VS Code 1.100.3). */
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -127,7 +148,7 @@ async function install(): Promise<void> {
       removeDir(path.join(vscodeTestDir, name));
     }
   }
-  // Native modules (kerberos needs the GSSAPI headers) and the offline ripgrep (see seedRipgrepCache).
+  // node-gyp's toolchain for the native modules, and the offline ripgrep (see seedRipgrepCache).
   ensureDebianPackages(CODE_SERVER_BUILD_PACKAGES, "code-server's one-time install");
   checkBuildPrerequisites();
 
@@ -158,47 +179,33 @@ async function install(): Promise<void> {
   if (nodedir && !process.env.npm_config_nodedir) env.npm_config_nodedir = nodedir;
 
   const out = fs.openSync(logFile, 'w');
-  try {
-    const code = await new Promise<number>((resolve, reject) => {
-      // Own process group, so that a timeout or our own exit also stops the nested builds.
-      const child = spawn(
-        npmCommand(),
-        ['install', '--no-save', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`],
-        {
-          cwd: partial,
-          env,
-          stdio: ['ignore', out, out],
-          detached: true,
-          shell: process.platform === 'win32',
-        },
-      );
-      const killOnExit = (): void => {
-        if (child.pid === undefined) return;
-        try {
-          process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      };
-      process.on('exit', killOnExit);
-      const timer = setTimeout(() => {
-        log(`the install took longer than ${installTimeoutMs} ms (FLORA_PROVISION_TIMEOUT_MS); stopping it`);
-        killOnExit();
-      }, installTimeoutMs);
-      child.on('error', reject);
-      child.on('exit', (status, signal) => {
-        clearTimeout(timer);
-        process.off('exit', killOnExit);
-        resolve(status ?? (signal ? 1 : 0));
-      });
-    });
+  const deadline = Date.now() + installTimeoutMs;
+  const step = async (what: string, command: string, args: string[], cwd: string): Promise<void> => {
+    fs.writeSync(out, `\n### ${what}: ${command} ${args.join(' ')}\n`);
+    const code = await runLogged(command, args, { cwd, env, out, deadline });
     if (code !== 0) {
       throw new Error(
-        `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}).\n` +
-          `--- last lines of ${logFile} ---\n${tail(logFile, 40)}\n` +
-          'Needed on Debian/Ubuntu: apt-get install -y ripgrep libkrb5-dev build-essential python3',
+        `${what} failed (exit ${code}).\n--- last lines of ${logFile} ---\n${tail(logFile, 40)}\n` +
+          `Needed on Debian/Ubuntu: apt-get install -y ${CODE_SERVER_BUILD_PACKAGES.join(' ')}`,
       );
     }
+  };
+  try {
+    // 1. The package without its scripts, so that its nested install can be trimmed before it runs.
+    await step(
+      `npm install code-server@${CODE_SERVER_VERSION}`,
+      npmCommand(),
+      ['install', '--no-save', '--no-package-lock', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`],
+      partial,
+    );
+    // 2. The one native module of code-server itself (its prebuilt download is on GitHub: built here).
+    await step('building argon2', npmCommand(), ['rebuild', 'argon2'], partial);
+    // 3. code-server's own postinstall (VS Code's server dependencies), without the unused modules.
+    const codeServerDir = path.join(partial, 'node_modules', 'code-server');
+    skipUnusedModules(path.join(codeServerDir, 'lib', 'vscode', 'package.json'));
+    const userAgent = `npm/${npmVersion()} node/${process.version} ${process.platform} ${process.arch}`;
+    env.npm_config_user_agent = userAgent; // postinstall.sh reads the Node version from it
+    await step("code-server's postinstall", 'sh', ['./postinstall.sh'], codeServerDir);
     // Even --version writes a default config and logs under HOME/XDG dirs: keep them in our tmp.
     const version = spawnSync(process.execPath, [entryOf(partial), '--version'], {
       encoding: 'utf8',
@@ -232,12 +239,70 @@ function npmCommand(): string {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
+function npmVersion(): string {
+  const r = spawnSync(npmCommand(), ['--version'], { encoding: 'utf8', shell: process.platform === 'win32' });
+  return r.stdout.trim() || '10.0.0';
+}
+
+/** Takes SKIPPED_MODULES out of VS Code's server dependencies, so its nested install never builds them. */
+function skipUnusedModules(packageJson: string): void {
+  const pkg = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
+  for (const name of SKIPPED_MODULES) {
+    delete pkg.dependencies?.[name];
+    delete pkg.optionalDependencies?.[name];
+  }
+  fs.writeFileSync(packageJson, JSON.stringify(pkg, null, 2) + '\n');
+}
+
+/**
+ * Runs a command with its output in the install log, in its own process group so that the
+ * deadline or our own exit also stops the builds it starts. Resolves with its exit code.
+ */
+function runLogged(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; out: number; deadline: number },
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', options.out, options.out],
+      detached: true,
+      shell: process.platform === 'win32',
+    });
+    const killOnExit = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    process.on('exit', killOnExit);
+    const timer = setTimeout(
+      () => {
+        log('the install took longer than FLORA_PROVISION_TIMEOUT_MS allows; stopping it');
+        killOnExit();
+      },
+      Math.max(0, options.deadline - Date.now()),
+    );
+    child.on('error', reject);
+    child.on('exit', (status, signal) => {
+      clearTimeout(timer);
+      process.off('exit', killOnExit);
+      resolve(status ?? (signal ? 1 : 0));
+    });
+  });
+}
+
 /** Fails before a long install that is bound to fail, with the package to install. */
 function checkBuildPrerequisites(): void {
   if (process.platform !== 'linux') return;
   const missing: string[] = [];
-  // The nested install builds the `kerberos` module against the system's GSSAPI headers.
-  if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
   if (!which('make') || !(which('g++') || which('c++'))) missing.push('build-essential');
   if (!which('python3')) missing.push('python3');
   if (missing.length > 0) {
