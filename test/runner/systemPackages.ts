@@ -14,13 +14,8 @@ export function ensureDebianPackages(packages: readonly string[], why: string): 
   if (process.platform !== 'linux' || !which('dpkg-query')) return;
   const missing = packages.filter((p) => !isInstalled(p));
   if (missing.length === 0) return;
-  const install = `apt-get install -y ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0 || !which('apt-get')) {
-    throw new Error(
-      `${why} needs these Debian packages: ${missing.join(', ')}.\n` +
-        `Install them, then run the command again: sudo apt-get update && sudo ${install}`,
-    );
-  }
+  const refusal = cannotInstall(missing, why, { root: process.getuid?.() === 0, aptGet: !!which('apt-get') });
+  if (refusal) throw new Error(refusal);
   fs.mkdirSync(vscodeTestDir, { recursive: true });
   const logFile = path.join(vscodeTestDir, 'apt.log');
   log(`${why} needs Debian packages: installing ${missing.join(', ')} (as root; log: ${logFile})…`);
@@ -45,6 +40,25 @@ export function ensureDebianPackages(packages: readonly string[], why: string): 
   const still = missing.filter((p) => !isInstalled(p));
   if (still.length) throw new Error(`apt-get did not install: ${still.join(', ')} (see ${logFile})`);
   log(`installed ${missing.join(', ')} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * Why `missing` cannot be installed here, as the message that stops the run with the exact
+ * command to run instead; undefined when this process can install them itself (root, apt-get).
+ */
+export function cannotInstall(
+  missing: readonly string[],
+  why: string,
+  can: { root: boolean; aptGet: boolean },
+): string | undefined {
+  if (can.root && can.aptGet) return undefined;
+  const command = can.aptGet
+    ? `sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`
+    : `install ${missing.join(', ')} with your system's package manager`;
+  return (
+    `${why} needs these packages: ${missing.join(', ')}.\n` +
+    `Run this, then the same npm command again:\n  ${command}`
+  );
 }
 
 function isInstalled(pkg: string): boolean {
