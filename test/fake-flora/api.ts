@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GenerateDesk } from './generate';
 import type { FloraStore } from './store';
 import {
   GENERATION_STATUSES,
@@ -43,12 +44,17 @@ export interface ApiRequest {
   route: RouteMatch;
   query: URLSearchParams;
   auth: AuthState;
+  /** The request body (POST /generate). */
+  body?: string;
+  /** The `Idempotency-Key` header, when sent. */
+  idempotencyKey?: string;
 }
 
 export interface ApiContext {
   store: FloraStore;
   fmt: FormatOptions;
   origin: string;
+  generate: GenerateDesk;
 }
 
 export function errorBody(code: string, message: string, fields?: ErrorField[]): ErrorEnvelope {
@@ -60,12 +66,16 @@ export function errorResult(status: number, code: string, message: string, field
 }
 
 /**
- * Maps a path (below /api/v1) to a route. Only GET exists on these routes; other methods are
- * reported as unknown routes (404), which the contract's closed error-code list can express.
+ * Maps a path (below /api/v1) to a route. POST exists only for /generate, every other route is
+ * GET; other methods are reported as unknown routes (404), which the contract's closed error-code
+ * list can express.
  */
 export function matchRoute(method: string, subpath: string): RouteMatch | null {
+  if (method === 'POST') return subpath === '/generate' ? { route: 'POST /generate' } : null;
   if (method !== 'GET' && method !== 'HEAD') return null;
   switch (subpath) {
+    case '/technique-runs':
+      return { route: 'GET /technique-runs' };
     case '/generations':
       return { route: 'GET /generations' };
     case '/workspaces':
@@ -214,7 +224,37 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResult {
       return getProject(ctx, req.route.id ?? '');
     case 'GET /models':
       return listModels(ctx, req.query);
+    case 'POST /generate':
+      return ctx.generate.handle({ body: req.body ?? '', idempotencyKey: req.idempotencyKey }, ctx.origin);
+    case 'GET /technique-runs':
+      return listTechniqueRuns(ctx, req.query);
   }
+}
+
+function listTechniqueRuns(ctx: ApiContext, query: URLSearchParams): ApiResult {
+  const errors: ErrorField[] = [];
+  const workspace_id = idField(query, 'workspace_id', 'ws_', errors);
+  const project_id = idField(query, 'project_id', 'prj_', errors);
+  const technique_id = idField(query, 'technique_id', 'tech_', errors);
+  const rawStatus = query.get('status');
+  const status = rawStatus === null ? undefined : GENERATION_STATUSES.find((s) => s === rawStatus);
+  if (rawStatus !== null && !status)
+    errors.push({ field: 'status', message: `status must be one of ${GENERATION_STATUSES.join(', ')}.` });
+  const params = pageParams(
+    query,
+    { workspace_id, project_id, technique_id, status: rawStatus ?? undefined },
+    errors,
+  );
+  if (errors.length > 0) return invalid(errors);
+  const filter: GenerationFilter = {};
+  if (workspace_id !== undefined) filter.workspace_id = workspace_id;
+  if (project_id !== undefined) filter.project_id = project_id;
+  if (technique_id !== undefined) filter.technique_id = technique_id;
+  if (status !== undefined) filter.status = status;
+  const all = ctx.store
+    .visible(filter, 'technique')
+    .map((r) => ctx.store.techniqueRunView(r, ctx.fmt, ctx.origin));
+  return { status: 200, ...paginate('technique_runs', all, params, ctx.fmt) };
 }
 
 function listGenerations(ctx: ApiContext, query: URLSearchParams): ApiResult {

@@ -120,6 +120,58 @@ function historyTime(rng: Rng, now: number): number {
  * The demo dataset: readable workspaces and projects, a few hundred generations over the last
  * three weeks, a handful of live ones finishing within a few minutes, and more arriving every ~45 s.
  */
+/** FLORA techniques (saved workflows) the demo's technique runs use, with what they make. */
+const TECHNIQUES: ReadonlyArray<{ name: string; type: OutputType }> = [
+  { name: 'Product Photo Relight', type: 'imageUrl' },
+  { name: 'Storyboard to Animatic', type: 'videoUrl' },
+  { name: 'Brand Style Transfer', type: 'imageUrl' },
+  { name: 'Podcast Intro Mixer', type: 'audioUrl' },
+  { name: 'Campaign Copy Variants', type: 'text' },
+];
+export const DEMO_TECHNIQUE_RUNS = 36;
+
+/**
+ * Technique runs (listed by GET /technique-runs), from their own random stream so that adding
+ * them leaves every generation of the demo as it was. Two are running when the demo starts.
+ */
+function addTechniqueRuns(
+  into: GenerationRecord[],
+  projectInfo: ReadonlyArray<{ record: ProjectRecord; def: DemoProject }>,
+  seed: number,
+  now: number,
+): void {
+  const rng = new Rng(seed ^ 0x7ec4);
+  const outputs = new OutputMaker(rng);
+  const techniques = TECHNIQUES.map((t) => ({ ...t, technique_id: rng.id('tech') }));
+  for (let i = 0; i < DEMO_TECHNIQUE_RUNS; i++) {
+    const project = rng.pick(projectInfo).record;
+    const technique = rng.pick(techniques);
+    const live = i < 2;
+    const created = live ? now - rng.range(20, 60) * SECOND : historyTime(rng, now);
+    const startAt = created + rng.range(1, 10) * SECOND;
+    const finishAt = live ? now + (60 + i * 45) * SECOND : startAt + rng.range(30, 600) * SECOND;
+    const failed = !live && rng.chance(0.1);
+    const record: GenerationRecord = {
+      run_id: rng.id('run'),
+      workspace_id: project.workspace_id,
+      project_id: project.project_id,
+      seq: 0,
+      created_at: created,
+      startAt,
+      finishAt,
+      final: failed ? 'failed' : 'completed',
+      outputs: failed ? [] : outputs.make(technique.type, technique.type === 'imageUrl' ? 2 : 1),
+      technique: { technique_id: technique.technique_id, name: technique.name },
+      omit: {},
+    };
+    if (failed) {
+      record.error_code = rng.pick(LOWER_CASE_ERROR_CODES);
+      record.error_message = errorMessage(record.error_code);
+    } else record.charged_cost = Math.round(costFor(rng, technique.type) * 3 * 10_000) / 10_000;
+    into.push(record);
+  }
+}
+
 export function buildDemoDataset(seed: number, now: number): Dataset {
   const rng = new Rng(seed);
   const outputs = new OutputMaker(rng);
@@ -223,6 +275,8 @@ export function buildDemoDataset(seed: number, now: number): Dataset {
     const startAt = created + rng.range(3, 8) * SECOND;
     make(created, startAt, startAt + rng.range(20, 90) * SECOND, k % 5 === 3 ? 'failed' : 'completed');
   }
+
+  addTechniqueRuns(generations, projectInfo, seed, now);
 
   generations.sort((a, b) => a.created_at - b.created_at);
   generations.forEach((r, i) => (r.seq = i + 1));

@@ -54,6 +54,8 @@ const LIST_KEYS: Record<RouteName, string | null> = {
   'GET /projects': 'projects',
   'GET /projects/:id': null,
   'GET /models': 'models',
+  'POST /generate': null,
+  'GET /technique-runs': 'technique_runs',
 };
 
 const HTML_502 =

@@ -1,7 +1,12 @@
 // Public entry point of the fake FLORA server used by unit, integration and UI tests.
 export { FakeFlora, DEFAULT_API_KEY } from './server';
 export { DEFAULT_SEED, DEFAULT_START_TIME, DEFAULT_TEST_DATASET } from './dataset';
-export { DEMO_FUTURE_COUNT, DEMO_FUTURE_INTERVAL_MS, DEMO_HISTORY_SIZE } from './demoDataset';
+export {
+  DEMO_FUTURE_COUNT,
+  DEMO_FUTURE_INTERVAL_MS,
+  DEMO_HISTORY_SIZE,
+  DEMO_TECHNIQUE_RUNS,
+} from './demoDataset';
 export { MODEL_CATALOG, RETIRED_MODEL_IDS } from './models';
 export { HOSTILE_TEXT } from './content';
 export { decodeCursor, encodeCursor } from './api';
@@ -25,6 +30,8 @@ export {
   type Generation,
   type GenerationFilter,
   type GenerationStatus,
+  type IdempotencyStyle,
+  type TechniqueRun,
   type InjectOptions,
   type LastCursorStyle,
   type Model,

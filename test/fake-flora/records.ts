@@ -32,6 +32,10 @@ export interface GenerationRecord {
   error_message?: string;
   /** Absent = no `model` key in the item. */
   model?: { model_id: string | null };
+  /** Set for a technique run: listed by GET /technique-runs only, with no `model`. */
+  technique?: { technique_id: string; name: string };
+  /** What POST /generate was asked (never shown: FLORA does not return prompts). */
+  prompt?: string;
   /** Optional fields this item leaves out even when its state would carry them. */
   omit: { started_at?: boolean; completed_at?: boolean; poll_url?: boolean; outputs?: boolean };
 }

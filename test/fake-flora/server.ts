@@ -5,6 +5,7 @@ import { API_PREFIX, errorBody, handleApi, matchRoute, type ApiResult } from './
 import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control';
 import { DEFAULT_SEED, DEFAULT_START_TIME, buildTestDataset } from './dataset';
 import { buildDemoDataset } from './demoDataset';
+import { GenerateDesk } from './generate';
 import { FaultBook, replacementResponse, rewriteBody, type ArmedFault, type RawResponse } from './faults';
 import { failingMedia, resolveMedia, sendMedia } from './media';
 import { Clock, FloraStore } from './store';
@@ -18,6 +19,7 @@ import {
   type FormatOptions,
   type Generation,
   type GenerationFilter,
+  type IdempotencyStyle,
   type InjectOptions,
   type Model,
   type Project,
@@ -25,6 +27,7 @@ import {
   type RouteName,
   type RunDetail,
   type StartGenerationsOptions,
+  type TechniqueRun,
   type Workspace,
 } from './types';
 
@@ -78,6 +81,7 @@ export class FakeFlora implements ControlTarget {
   readonly apiKey: string;
 
   private store: FloraStore;
+  private desk: GenerateDesk;
   private fmt: FormatOptions;
   private readonly faultBook = new FaultBook();
   private readonly counts = new Map<RouteName, number>();
@@ -107,6 +111,7 @@ export class FakeFlora implements ControlTarget {
       progressScale: opts.progressScale ?? 100,
     };
     this.store = this.buildStore();
+    this.desk = new GenerateDesk(this.store, opts.idempotency, opts.credits);
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -181,7 +186,41 @@ export class FakeFlora implements ControlTarget {
   }
 
   addGeneration(input: AddGenerationInput): Generation {
+    if (input.technique) throw new Error('a technique run is added with addTechniqueRun');
     return this.store.generationView(this.store.addGeneration(input), this.fmt, this.origin);
+  }
+
+  /** Technique runs visible now, newest first, exactly as GET /technique-runs would show them. */
+  techniqueRuns(filter: GenerationFilter = {}): TechniqueRun[] {
+    return this.store
+      .visible(filter, 'technique')
+      .map((r) => this.store.techniqueRunView(r, this.fmt, this.origin));
+  }
+
+  /** A technique run: the same schedule and options as addGeneration, listed by GET /technique-runs. */
+  addTechniqueRun(
+    input: AddGenerationInput & { technique: { technique_id: string; name: string } },
+  ): TechniqueRun {
+    return this.store.techniqueRunView(this.store.addGeneration(input), this.fmt, this.origin);
+  }
+
+  /** A workspace's credit balance, which POST /generate charges. */
+  credits(workspaceId: string): number {
+    return this.desk.balance(workspaceId);
+  }
+
+  setCredits(workspaceId: string, credits: number): void {
+    this.desk.setBalance(workspaceId, credits);
+  }
+
+  /** How a repeated idempotency key is answered (both variants of the contract). */
+  setIdempotency(style: IdempotencyStyle): void {
+    this.desk.style = style;
+  }
+
+  /** Every POST /generate that created a run, oldest first: its run id and the body sent. */
+  submissions(): ReadonlyArray<{ run_id: string; body: Record<string, unknown> }> {
+    return this.desk.accepted;
   }
 
   /**
@@ -207,6 +246,7 @@ export class FakeFlora implements ControlTarget {
   /** Back to the initial dataset, clock, format options, no faults and zero counts. */
   reset(): void {
     this.store = this.buildStore();
+    this.desk = new GenerateDesk(this.store, this.opts.idempotency, this.opts.credits);
     this.fmt = {
       lastCursor: this.opts.lastCursor ?? 'null',
       timeUnit: this.opts.timeUnit ?? 'ms',
@@ -373,9 +413,26 @@ export class FakeFlora implements ControlTarget {
       return;
     }
 
+    let body: string | undefined;
+    if (method === 'POST') {
+      try {
+        body = await readBody(req);
+      } catch {
+        this.sendJson(res, requestId, 400, errorBody('invalid_json', 'The request body is too large.'));
+        finish(400);
+        return;
+      }
+    }
+    const idempotencyKey = req.headers['idempotency-key'];
     let result: ApiResult = handleApi(
-      { store: this.store, fmt: this.fmt, origin: this.origin },
-      { route: match, query, auth: entry.authorization },
+      { store: this.store, fmt: this.fmt, origin: this.origin, generate: this.desk },
+      {
+        route: match,
+        query,
+        auth: entry.authorization,
+        body,
+        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+      },
     );
     if (fault) result = rewriteBody(fault, result, match.route, this.origin);
     if (fault?.kind === 'hold') {

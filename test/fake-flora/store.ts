@@ -14,6 +14,7 @@ import type {
   Project,
   RunDetail,
   StartGenerationsOptions,
+  TechniqueRun,
   Workspace,
 } from './types';
 
@@ -97,12 +98,21 @@ export class FloraStore {
     return this.clock.now();
   }
 
-  /** Visible records (created_at reached), newest first. */
-  visible(filter: GenerationFilter = {}): GenerationRecord[] {
+  /**
+   * Visible records (created_at reached), newest first: generations, or with `kind: 'technique'`
+   * technique runs (the contract assumes GET /generations does not list those), or with
+   * `kind: 'any'` both (a project's activity).
+   */
+  visible(
+    filter: GenerationFilter = {},
+    kind: 'generation' | 'technique' | 'any' = 'generation',
+  ): GenerationRecord[] {
     const now = this.now();
     const out: GenerationRecord[] = [];
     for (const r of this.records.values()) {
       if (r.created_at > now) continue;
+      if (kind !== 'any' && (r.technique !== undefined) !== (kind === 'technique')) continue;
+      if (filter.technique_id !== undefined && r.technique?.technique_id !== filter.technique_id) continue;
       if (filter.workspace_id !== undefined && r.workspace_id !== filter.workspace_id) continue;
       if (filter.project_id !== undefined && r.project_id !== filter.project_id) continue;
       if (filter.status !== undefined && stateAt(r, now).status !== filter.status) continue;
@@ -134,6 +144,28 @@ export class FloraStore {
     if (run.error_code !== undefined) item.error_code = run.error_code;
     if (run.error_message !== undefined) item.error_message = run.error_message;
     if (rec.model !== undefined) item.model = { ...rec.model };
+    if (run.outputs !== undefined) item.outputs = run.outputs;
+    if (run.poll_url !== undefined) item.poll_url = run.poll_url;
+    return item;
+  }
+
+  techniqueRunView(rec: GenerationRecord, fmt: FormatOptions, origin: string): TechniqueRun {
+    const run = this.runView(rec, fmt, origin);
+    const item: TechniqueRun = {
+      technique_run_id: rec.run_id,
+      run_id: rec.run_id,
+      status: run.status,
+      progress: run.progress,
+      created_at: run.created_at,
+      workspace_id: rec.workspace_id,
+      project_id: rec.project_id,
+      technique: { ...(rec.technique ?? { technique_id: 'tech_unknown', name: 'Technique' }) },
+    };
+    if (run.started_at !== undefined) item.started_at = run.started_at;
+    if (run.completed_at !== undefined) item.completed_at = run.completed_at;
+    if (run.charged_cost !== undefined) item.charged_cost = run.charged_cost;
+    if (run.error_code !== undefined) item.error_code = run.error_code;
+    if (run.error_message !== undefined) item.error_message = run.error_message;
     if (run.outputs !== undefined) item.outputs = run.outputs;
     if (run.poll_url !== undefined) item.poll_url = run.poll_url;
     return item;
@@ -175,7 +207,7 @@ export class FloraStore {
   /** Projects in "recent activity" order: last_modified desc, never-modified last. */
   projects(fmt: FormatOptions, workspaceId?: string): Project[] {
     const latest = new Map<string, number>();
-    for (const r of this.visible()) {
+    for (const r of this.visible({}, 'any')) {
       if (!latest.has(r.project_id)) latest.set(r.project_id, r.created_at);
     }
     const rows = this.dataset.projects
@@ -278,17 +310,19 @@ export class FloraStore {
       final,
       outputs: input.outputs
         ? input.outputs.map((o) => ({ output_id: o.output_id, type: o.type, value: o.url, local: false }))
-        : this.outputs.make('imageUrl'),
+        : this.outputs.make(input.outputType ?? 'imageUrl'),
       omit: {
         started_at: input.started_at === null,
         completed_at: input.completed_at === null,
         poll_url: input.poll_url === false,
       },
     };
-    if (input.model !== null) record.model = input.model ?? { model_id: 't2i-flux-2-pro' };
+    if (input.technique) record.technique = { ...input.technique };
+    else if (input.model !== null) record.model = input.model ?? { model_id: 't2i-flux-2-pro' };
     if (input.charged_cost !== null) {
       record.charged_cost =
-        input.charged_cost ?? (final === 'completed' ? costFor(this.rng, 'imageUrl') : undefined);
+        input.charged_cost ??
+        (final === 'completed' ? costFor(this.rng, input.outputType ?? 'imageUrl') : undefined);
     }
     if (final === 'failed') {
       record.error_code = input.error_code ?? 'provider_error';

@@ -129,6 +129,10 @@ export interface FakeFloraOptions {
   lastCursor?: LastCursorStyle;
   timeUnit?: TimeUnit;
   progressScale?: ProgressScale;
+  /** How POST /generate answers a repeated idempotency key; default `duplicate`. */
+  idempotency?: IdempotencyStyle;
+  /** Each workspace's credit balance at start (POST /generate charges a model's estimated credits); default 10 000. */
+  credits?: number;
   log?: (line: string) => void;
 }
 
@@ -141,6 +145,8 @@ export const ROUTE_NAMES = [
   'GET /projects',
   'GET /projects/:id',
   'GET /models',
+  'POST /generate',
+  'GET /technique-runs',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
@@ -204,7 +210,23 @@ export interface GenerationFilter {
   workspace_id?: string;
   project_id?: string;
   status?: GenerationStatus;
+  /** Technique runs only (GET /technique-runs): of this technique. */
+  technique_id?: string;
 }
+
+/** A technique run as GET /technique-runs lists it: a generation's fields plus its technique. */
+export interface TechniqueRun extends Omit<Generation, 'generation_id' | 'model'> {
+  technique_run_id: string;
+  technique: { technique_id: string; name: string };
+}
+
+/**
+ * How a repeated idempotency key is answered (UNCONFIRMED in the contract, so both exist):
+ * `duplicate` (reference/SDK): 409 idempotency_duplicate within 2 h; `replay` (guide): the first
+ * answer again within 24 h with `idempotent-replayed: true`, and 422 idempotency_conflict when the
+ * same key comes with another body.
+ */
+export type IdempotencyStyle = 'duplicate' | 'replay';
 
 export interface StartGenerationsOptions {
   /** Time from start to finish; default 60 000 ms. */
@@ -250,4 +272,8 @@ export interface AddGenerationInput {
   startInMs?: number;
   durationMs?: number;
   finalStatus?: 'completed' | 'failed';
+  /** Makes it a technique run: listed by GET /technique-runs (not GET /generations), without `model`. */
+  technique?: { technique_id: string; name: string };
+  /** Output type made on completion when `outputs` is not given; default `imageUrl`. */
+  outputType?: OutputType;
 }
