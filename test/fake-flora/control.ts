@@ -7,12 +7,14 @@ import type {
   FakeFloraOptions,
   Generation,
   GenerationFilter,
+  IdempotencyStyle,
   InjectOptions,
   Model,
   Project,
   RequestLogEntry,
   RouteName,
   StartGenerationsOptions,
+  TechniqueRun,
   Workspace,
 } from './types';
 import { GENERATION_STATUSES, OUTPUT_TYPES, ROUTE_NAMES } from './types';
@@ -36,6 +38,14 @@ export interface ControlTarget {
   startGenerations(projectId: string, count: number, opts?: StartGenerationsOptions): Generation[];
   addProject(input: AddProjectInput): Project;
   addGeneration(input: AddGenerationInput): Generation;
+  addTechniqueRun(
+    input: AddGenerationInput & { technique: { technique_id: string; name: string } },
+  ): TechniqueRun;
+  techniqueRuns(filter?: GenerationFilter): TechniqueRun[];
+  credits(workspaceId: string): number;
+  setCredits(workspaceId: string, credits: number): void;
+  setIdempotency(style: IdempotencyStyle): void;
+  submissions(): ReadonlyArray<{ run_id: string; body: Record<string, unknown> }>;
   workspaces(): Workspace[];
   projects(workspaceId?: string): Project[];
   generations(filter?: GenerationFilter): Generation[];
@@ -133,6 +143,13 @@ const addSchema = z.object({
   finalStatus: z.enum(['completed', 'failed']).optional(),
 });
 
+const techniqueRunSchema = z.object({
+  ...addSchema.shape,
+  technique: z.object({ technique_id: z.string().startsWith('tech_'), name: z.string() }),
+});
+const creditsSchema = z.object({ workspace_id: z.string(), credits: z.number().min(0) });
+const idempotencySchema = z.object({ style: z.enum(['duplicate', 'replay']) });
+
 function bad(message: string): ControlResult {
   return { status: 400, body: errorBody('input_validation_error', message) };
 }
@@ -224,6 +241,28 @@ export function handleControl(
         if (startInMs !== undefined) input.startInMs = startInMs ?? Number.POSITIVE_INFINITY;
         return { status: 200, body: { generation: target.addGeneration(input) } };
       }
+      case 'POST /add-technique-run': {
+        const p = parse(techniqueRunSchema, body);
+        if (!p.ok) return p.result;
+        const { startInMs, ...rest } = p.value;
+        const input: AddGenerationInput & { technique: { technique_id: string; name: string } } = { ...rest };
+        if (startInMs !== undefined) input.startInMs = startInMs ?? Number.POSITIVE_INFINITY;
+        return { status: 200, body: { technique_run: target.addTechniqueRun(input) } };
+      }
+      case 'POST /credits': {
+        const p = parse(creditsSchema, body);
+        if (!p.ok) return p.result;
+        target.setCredits(p.value.workspace_id, p.value.credits);
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /idempotency': {
+        const p = parse(idempotencySchema, body);
+        if (!p.ok) return p.result;
+        target.setIdempotency(p.value.style);
+        return { status: 200, body: { ok: true } };
+      }
+      case 'GET /submissions':
+        return { status: 200, body: { submissions: target.submissions() } };
       case 'GET /state':
         return {
           status: 200,
@@ -232,6 +271,7 @@ export function handleControl(
             workspaces: target.workspaces(),
             projects: target.projects(),
             generations: target.generations(),
+            technique_runs: target.techniqueRuns(),
             models: target.models(),
           },
         };

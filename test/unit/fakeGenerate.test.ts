@@ -339,3 +339,56 @@ describe('the demo data', () => {
     }
   });
 });
+
+describe('the HTTP control interface for these (other processes: the extension host)', () => {
+  async function control(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json }> {
+    const res = await fetch(`${fake.origin}/_fake${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  }
+
+  it('adds technique runs, sets credits and the idempotency variant, and lists submissions', async () => {
+    const { workspace_id, project_id } = target();
+    const added = await control('POST', '/add-technique-run', {
+      project_id,
+      status: 'running',
+      technique: { technique_id: 'tech_x', name: 'Relight' },
+    });
+    assert.equal(added.status, 200);
+    assert.equal(
+      fake.techniqueRuns()[0].technique_run_id,
+      (added.body.technique_run as Json).technique_run_id,
+    );
+    assert.equal(
+      (
+        await control('POST', '/add-technique-run', {
+          project_id,
+          technique: { technique_id: 'x', name: 'y' },
+        })
+      ).status,
+      400,
+    );
+
+    assert.equal((await control('POST', '/credits', { workspace_id, credits: 0 })).status, 200);
+    assert.equal((await generate({ workspace_id, project_id, type: 'image', prompt: 'x' })).status, 402);
+    await control('POST', '/credits', { workspace_id, credits: 100 });
+    await control('POST', '/idempotency', { style: 'replay' });
+    const key = { 'idempotency-key': 'k' };
+    const a = await generate({ workspace_id, project_id, type: 'image', prompt: 'x' }, key);
+    const b = await generate({ workspace_id, project_id, type: 'image', prompt: 'x' }, key);
+    assert.equal(b.body.run_id, a.body.run_id);
+    const listed = (await control('GET', '/submissions')).body.submissions as Json[];
+    assert.deepEqual(
+      listed.map((s) => s.run_id),
+      [a.body.run_id],
+    );
+    assert.equal(((await control('GET', '/state')).body.technique_runs as Json[]).length, 1);
+  });
+});
