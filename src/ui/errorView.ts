@@ -54,8 +54,8 @@ export function userFacingError(error: FloraError): UserFacingError {
     case 'rate_limit':
       return {
         title: error.retryAfterMs
-          ? `FLORA is rate limiting; try again in ${duration(error.retryAfterMs)}`
-          : 'FLORA is rate limiting; try again shortly',
+          ? l10n.t('FLORA is rate limiting; try again in {0}', duration(error.retryAfterMs))
+          : l10n.t('FLORA is rate limiting; try again shortly'),
         detail,
         action: retry,
       };

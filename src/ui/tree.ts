@@ -36,7 +36,7 @@ const OUTPUT_ICONS: Record<GenerationOutput['kind'], string> = {
   image: 'file-media',
   video: 'device-camera-video',
   audio: 'unmute',
-  text: 'note',
+  text: 'note', // l10n-ignore: a codicon name
   document: 'file-pdf',
   unknown: 'question',
 };

@@ -148,7 +148,7 @@ async function askTarget(
   const extension = chooseExtension(output, contentType);
   const index = generation.outputs.length > 1 ? generation.outputs.indexOf(output) + 1 : undefined;
   const fileName = proposeFileName({
-    title: deps.store.modelName(generation.modelId) ?? 'flora',
+    title: deps.store.modelName(generation.modelId) ?? 'flora', // l10n-ignore: a file name's stem
     createdAt: generation.createdAt,
     output,
     index,
