@@ -1,4 +1,5 @@
 /** Composition root: reads settings and the key, builds client → store → poller → views, registers commands. */
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
 import { Poller } from './model/poller';
@@ -40,6 +41,9 @@ export interface FloraExtensionApi {
 const SNAPSHOT_THROTTLE_MS = 30_000;
 
 export function activate(context: vscode.ExtensionContext): FloraExtensionApi | undefined {
+  // The api and model layers (no vscode import) translate through @vscode/l10n: hand it the
+  // bundle VS Code loaded for the display language (none for English: the source strings).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   let hasKey = false;
   const { channel, logger } = createLogger();
   const settings = createSettings();
@@ -109,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     const root = store.workspaceList();
     view.message =
       root.stale && !root.error
-        ? 'Showing your last session’s data while FLORA is asked for the latest…'
+        ? vscode.l10n.t('Showing your last session’s data while FLORA is asked for the latest…')
         : undefined;
     void vscode.commands.executeCommand('setContext', 'flora.filterActive', !!view.description);
   };

@@ -5,6 +5,7 @@
  * property (`src` of a media element, only for http(s) URLs); nothing is ever parsed as HTML.
  * The extension validates every message this script sends; this script only renders.
  */
+import * as l10n from '@vscode/l10n';
 import type {
   DetailRow,
   GalleryView,
@@ -24,6 +25,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+// The extension puts VS Code's translations for the display language into the page (none for English).
+if (document.body.dataset.l10n) l10n.config({ contents: document.body.dataset.l10n });
 const app = document.getElementById('app') as HTMLElement;
 const mode: 'preview' | 'gallery' = document.body.dataset.view === 'gallery' ? 'gallery' : 'preview';
 
@@ -128,7 +131,13 @@ function mediaFailed(container: HTMLElement, output: OutputView): void {
   container.prepend(
     el('p', {
       className: 'media-error',
-      text: `Could not load this ${output.label.toLowerCase()} from ${output.host ?? 'its host'}. Try Open in Browser.`,
+      text: output.host
+        ? l10n.t(
+            'Could not load this {0} from {1}. Try Open in Browser.',
+            output.label.toLowerCase(),
+            output.host,
+          )
+        : l10n.t('Could not load this {0} from its host. Try Open in Browser.', output.label.toLowerCase()),
     }),
   );
 }
@@ -137,13 +146,15 @@ function outputActions(generationId: string, output: OutputView, compact = false
   const ids = { generationId, outputId: output.id };
   const buttons: HTMLButtonElement[] = [];
   if (output.kind === 'text') {
-    buttons.push(button('Copy', 'copy', ids, { title: 'Copy the text' }));
+    buttons.push(button(l10n.t('Copy'), 'copy', ids, { title: l10n.t('Copy the text') }));
   } else if (output.src) {
-    buttons.push(button('Open in Browser', 'open', ids, { secondary: compact }));
+    buttons.push(button(l10n.t('Open in Browser'), 'open', ids, { secondary: compact }));
   }
   if (output.canSave)
-    buttons.push(button('Save…', 'save', ids, { secondary: true, title: 'Save into the workspace' }));
-  if (output.src && !compact) buttons.push(button('Copy URL', 'copy', ids, { secondary: true }));
+    buttons.push(
+      button(l10n.t('Save…'), 'save', ids, { secondary: true, title: l10n.t('Save into the workspace') }),
+    );
+  if (output.src && !compact) buttons.push(button(l10n.t('Copy URL'), 'copy', ids, { secondary: true }));
   return el('div', { className: 'actions' }, buttons);
 }
 
@@ -156,7 +167,7 @@ function outputBody(output: OutputView, title: string, thumbnail: boolean): HTML
     let media: HTMLImageElement | HTMLVideoElement | HTMLAudioElement;
     if (output.kind === 'image') {
       const img = el('img', {
-        attrs: { alt: `${output.label} from ${title}`, loading: 'lazy', decoding: 'async' },
+        attrs: { alt: l10n.t('{0} from {1}', output.label, title), loading: 'lazy', decoding: 'async' },
       });
       img.src = output.src;
       media = img;
@@ -181,6 +192,7 @@ function outputBody(output: OutputView, title: string, thumbnail: boolean): HTML
   if (output.kind === 'document' && output.src) {
     box.appendChild(
       el('div', { className: 'document' }, [
+        // l10n-ignore: an icon, hidden from screen readers
         el('span', { className: 'doc-icon', text: 'DOC', attrs: { 'aria-hidden': 'true' } }),
         el('div', {}, [
           el('div', { className: 'doc-name', text: output.fileName ?? output.label }),
@@ -193,7 +205,7 @@ function outputBody(output: OutputView, title: string, thumbnail: boolean): HTML
   // Unknown type, or a value that is not a web link: say what it is, as text.
   box.appendChild(
     el('div', { className: 'unknown' }, [
-      el('div', { text: `${output.label} of type “${output.rawType}”` }),
+      el('div', { text: l10n.t('{0} of type “{1}”', output.label, output.rawType) }),
       output.raw !== undefined
         ? el('code', { className: 'raw', text: output.raw })
         : el('div', { className: 'muted', text: output.host ?? '' }),
@@ -222,21 +234,21 @@ function statusBadge(view: GenerationView): HTMLElement {
 }
 
 function progressBar(view: GenerationView): HTMLElement {
-  const bar = el('progress', { attrs: { max: 100, 'aria-label': 'Progress' } });
+  const bar = el('progress', { attrs: { max: 100, 'aria-label': l10n.t('Progress') } });
   if (view.status === 'running') bar.value = view.progress;
   else bar.removeAttribute('value'); // pending: indeterminate
   return el('div', { className: 'progress' }, [
     bar,
     el('span', {
       className: 'muted',
-      text: view.status === 'running' ? `${Math.round(view.progress)}%` : 'Queued',
+      text: view.status === 'running' ? `${Math.round(view.progress)}%` : l10n.t('Queued'),
     }),
   ]);
 }
 
 function errorBox(error: NonNullable<GenerationView['error']>): HTMLElement {
   return el('div', { className: 'error', attrs: { role: 'alert' } }, [
-    el('strong', { text: 'Error: ' }),
+    el('strong', { text: l10n.t('Error: ') }),
     el('span', { className: 'error-message', text: error.message }),
     error.code ? el('code', { className: 'error-code', text: error.code }) : undefined,
   ]);
@@ -258,7 +270,7 @@ function renderGeneration(view: GenerationView, notice?: string): void {
   const header = el('header', { className: 'header' }, [
     el('div', { className: 'title-row' }, [el('h1', { text: view.title }), statusBadge(view)]),
     el('p', { className: 'muted summary', text: view.summary }),
-    el('div', { className: 'toolbar' }, [button('Refresh', 'refresh', {}, { secondary: true })]),
+    el('div', { className: 'toolbar' }, [button(l10n.t('Refresh'), 'refresh', {}, { secondary: true })]),
   ]);
 
   const keys = new Set<string>();
@@ -268,7 +280,7 @@ function renderGeneration(view: GenerationView, notice?: string): void {
   });
   outputCache.retain(keys);
   let outputs = app.querySelector<HTMLElement>('section.outputs');
-  if (!outputs) outputs = el('section', { className: 'outputs', attrs: { 'aria-label': 'Outputs' } });
+  if (!outputs) outputs = el('section', { className: 'outputs', attrs: { 'aria-label': l10n.t('Outputs') } });
   reconcile(outputs, cards);
 
   const parts: Array<HTMLElement | undefined> = [
@@ -280,14 +292,14 @@ function renderGeneration(view: GenerationView, notice?: string): void {
       ? el('p', {
           className: 'muted empty',
           text: view.active
-            ? 'The outputs appear here when the run completes.'
+            ? l10n.t('The outputs appear here when the run completes.')
             : view.status === 'failed'
-              ? 'This run produced no outputs.'
-              : 'This run has no outputs.',
+              ? l10n.t('This run produced no outputs.')
+              : l10n.t('This run has no outputs.'),
         })
       : undefined,
     outputs,
-    el('h2', { text: 'Details' }),
+    el('h2', { text: l10n.t('Details') }),
     detailsList(view.details),
   ];
   reconcile(
@@ -322,19 +334,24 @@ function galleryThumb(view: GenerationView): HTMLElement {
     ]);
   }
   return el('div', { className: 'media media-placeholder' }, [
-    el('p', { className: 'muted', text: 'No outputs' }),
+    el('p', { className: 'muted', text: l10n.t('No outputs') }),
   ]);
 }
 
 function galleryCard(view: GenerationView): HTMLElement {
-  const more = view.outputs.length > 1 ? `+${view.outputs.length - 1} more` : '';
+  const more = view.outputs.length > 1 ? l10n.t('+{0} more', view.outputs.length - 1) : '';
   const card = el(
     'li',
     {
       className: `card status-${view.status}`,
       attrs: {
         tabindex: -1,
-        'aria-label': `${view.title}, ${view.statusLabel}, ${view.summary}. Press Enter to open.`,
+        'aria-label': l10n.t(
+          '{0}, {1}, {2}. Press Enter to open.',
+          view.title,
+          view.statusLabel,
+          view.summary,
+        ),
       },
     },
     [
@@ -377,7 +394,7 @@ function renderGallery(view: GalleryView): void {
   const header = el('header', { className: 'header' }, [
     el('div', { className: 'title-row' }, [el('h1', { text: view.title })]),
     el('p', { className: 'muted summary', text: view.countLabel }),
-    el('div', { className: 'toolbar' }, [button('Refresh', 'refresh', {}, { secondary: true })]),
+    el('div', { className: 'toolbar' }, [button(l10n.t('Refresh'), 'refresh', {}, { secondary: true })]),
   ]);
   const keys = new Set<string>();
   const items = view.items.map((g) => {
@@ -387,7 +404,7 @@ function renderGallery(view: GalleryView): void {
   cardCache.retain(keys);
   let grid = app.querySelector<HTMLElement>('ul.grid');
   if (!grid) {
-    grid = el('ul', { className: 'grid', attrs: { 'aria-label': 'Generations, newest first' } });
+    grid = el('ul', { className: 'grid', attrs: { 'aria-label': l10n.t('Generations, newest first') } });
     grid.addEventListener('keydown', onGridKey);
     grid.addEventListener('click', onGridClick);
     grid.addEventListener('focusin', (e) => {
@@ -402,20 +419,20 @@ function renderGallery(view: GalleryView): void {
   if (view.hasMore) {
     footer.push(
       button(
-        view.loading ? 'Loading…' : 'Load more',
+        view.loading ? l10n.t('Loading…') : l10n.t('Load more'),
         'loadMore',
         {},
-        { disabled: view.loading, title: 'Load the next page' },
+        { disabled: view.loading, title: l10n.t('Load the next page') },
       ),
     );
   } else if (view.loading) {
-    footer.push(el('p', { className: 'muted', text: 'Loading…' }));
+    footer.push(el('p', { className: 'muted', text: l10n.t('Loading…') }));
   }
   const parts: Array<HTMLElement | undefined> = [
     header,
     view.error ? el('p', { className: 'error', text: view.error, attrs: { role: 'alert' } }) : undefined,
     view.items.length === 0 && !view.loading
-      ? el('p', { className: 'muted empty', text: 'No generations in this project yet.' })
+      ? el('p', { className: 'muted empty', text: l10n.t('No generations in this project yet.') })
       : undefined,
     grid,
     el('div', { className: 'more' }, footer),

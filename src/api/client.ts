@@ -3,6 +3,7 @@
  * zod at the boundary, typed errors, bounded retries that honour Retry-After, a timeout per
  * request and AbortSignal cancellation. The key goes only to the configured origin.
  */
+import * as l10n from '@vscode/l10n';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock';
 import {
@@ -117,18 +118,21 @@ export function validateBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ConfigurationError(`"${baseUrl}" is not a valid URL for flora.apiBaseUrl.`);
+    throw new ConfigurationError(l10n.t('"{0}" is not a valid URL for flora.apiBaseUrl.', baseUrl));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(`flora.apiBaseUrl must be an https URL, not ${url.protocol}.`);
+    throw new ConfigurationError(l10n.t('flora.apiBaseUrl must be an https URL, not {0}.', url.protocol));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ConfigurationError(
-      `flora.apiBaseUrl uses plain http to ${url.hostname}; your API key would travel unencrypted. Use https (plain http is allowed only for 127.0.0.1, localhost and [::1]).`,
+      l10n.t(
+        'flora.apiBaseUrl uses plain http to {0}; your API key would travel unencrypted. Use https (plain http is allowed only for 127.0.0.1, localhost and [::1]).',
+        url.hostname,
+      ),
     );
   }
   if (url.username || url.password) {
-    throw new ConfigurationError('flora.apiBaseUrl must not contain a user name or password.');
+    throw new ConfigurationError(l10n.t('flora.apiBaseUrl must not contain a user name or password.'));
   }
   return url;
 }
@@ -145,10 +149,10 @@ export function isLoopbackHost(hostname: string): boolean {
  * "sk_live_…") means the key was pasted wrong. Surrounding white space is trimmed before this.
  */
 export function apiKeyProblem(key: string): string | undefined {
-  if (/[\r\n]/.test(key)) return 'contains a line break';
-  if (/\s/.test(key)) return 'contains a space or a tab';
+  if (/[\r\n]/.test(key)) return l10n.t('contains a line break');
+  if (/\s/.test(key)) return l10n.t('contains a space or a tab');
   if (/[^\x21-\x7e]/.test(key))
-    return 'contains a character no API key has (a control or non-ASCII character)';
+    return l10n.t('contains a character no API key has (a control or non-ASCII character)');
   return undefined;
 }
 
@@ -259,9 +263,12 @@ export class FloraClient implements FloraApi {
     const answer = await this.get(path, {}, options, true);
     const parsed = parseRun(answer.body);
     if (!parsed.ok) {
-      throw new InvalidResponseError(`FLORA sent a run that does not match the API (${parsed.reason}).`, {
-        requestId: answer.requestId,
-      });
+      throw new InvalidResponseError(
+        l10n.t('FLORA sent a run that does not match the API ({0}).', parsed.reason),
+        {
+          requestId: answer.requestId,
+        },
+      );
     }
     return parsed.value;
   }
@@ -303,9 +310,12 @@ export class FloraClient implements FloraApi {
     const answer = await this.get(`/projects/${encodeURIComponent(projectId)}`, {}, options, true);
     const parsed = parseProject(answer.body);
     if (!parsed.ok) {
-      throw new InvalidResponseError(`FLORA sent a project that does not match the API (${parsed.reason}).`, {
-        requestId: answer.requestId,
-      });
+      throw new InvalidResponseError(
+        l10n.t('FLORA sent a project that does not match the API ({0}).', parsed.reason),
+        {
+          requestId: answer.requestId,
+        },
+      );
     }
     return parsed.value;
   }
@@ -329,7 +339,7 @@ export class FloraClient implements FloraApi {
   ): Page<T> {
     const envelope = parseListEnvelope(answer.body, key);
     if (!envelope.ok) {
-      throw new InvalidResponseError(`FLORA's answer does not match the API: ${envelope.reason}.`, {
+      throw new InvalidResponseError(l10n.t("FLORA's answer does not match the API: {0}.", envelope.reason), {
         requestId: answer.requestId,
       });
     }
@@ -380,7 +390,7 @@ export class FloraClient implements FloraApi {
         return await this.once(fullPath, options.signal);
       } catch (err) {
         const error =
-          err instanceof FloraError ? err : new ConnectionError('Request failed.', { cause: err });
+          err instanceof FloraError ? err : new ConnectionError(l10n.t('Request failed.'), { cause: err });
         if (!error.retryable || attempt >= (options.maxRetries ?? this.maxRetries)) throw error;
         // A 429 without a usable Retry-After waits at least 5 s (FLORA's own fallback). Whatever
         // the server says, the wait is never below this attempt's backoff: `Retry-After: 0` (or a
@@ -395,7 +405,7 @@ export class FloraClient implements FloraApi {
         try {
           await this.clock.sleep(wait, options.signal);
         } catch {
-          throw new CancelledError('The request was cancelled.');
+          throw new CancelledError(l10n.t('The request was cancelled.'));
         }
       }
     }
@@ -408,10 +418,10 @@ export class FloraClient implements FloraApi {
   }
 
   private async once(path: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
-    if (signal?.aborted) throw new CancelledError('The request was cancelled.');
+    if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'));
     const key = (await this.options.apiKey())?.trim();
     if (!key) {
-      throw new AuthenticationError('No FLORA API key is set.', { code: 'no_api_key' });
+      throw new AuthenticationError(l10n.t('No FLORA API key is set.'), { code: 'no_api_key' });
     }
     // Remembered before anything can fail, so every error and log line from here on hides it.
     rememberSecret(key);
@@ -421,7 +431,10 @@ export class FloraClient implements FloraApi {
       // Refused here: sent as a header it would fail as "could not reach FLORA" (undici rejects
       // it) or, worse, split into a second header.
       throw new AuthenticationError(
-        `The FLORA API key ${problem}, so it was not sent. It was probably pasted with extra text: set the key again (FLORA: Set API Key).`,
+        l10n.t(
+          'The FLORA API key {0}, so it was not sent. It was probably pasted with extra text: set the key again (FLORA: Set API Key).',
+          problem,
+        ),
         { code: 'malformed_api_key' },
       );
     }
@@ -455,14 +468,17 @@ export class FloraClient implements FloraApi {
       if (ok) {
         if (text === undefined) {
           throw new ResponseTooLargeError(
-            `FLORA's answer is larger than ${humanBytes(limit)}, the most the extension reads; it was not read. A smaller flora.pageSize makes answers smaller.`,
+            l10n.t(
+              "FLORA's answer is larger than {0}, the most the extension reads; it was not read. A smaller flora.pageSize makes answers smaller.",
+              humanBytes(limit),
+            ),
             { status, requestId, limitBytes: limit },
           );
         }
         try {
           return { body: JSON.parse(text) as unknown, requestId };
         } catch {
-          throw new InvalidResponseError(`FLORA answered ${status} with a body that is not JSON.`, {
+          throw new InvalidResponseError(l10n.t('FLORA answered {0} with a body that is not JSON.', status), {
             status,
             requestId,
           });
@@ -472,20 +488,25 @@ export class FloraClient implements FloraApi {
       throw this.httpError(status, text ?? '', res.headers, requestId, key);
     } catch (err) {
       if (err instanceof FloraError) throw err;
-      if (signal?.aborted) throw new CancelledError('The request was cancelled.', { cause: err });
+      if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'), { cause: err });
       const ms = Math.round(performance.now() - started);
       if (timeout.signal.aborted) {
         this.logger.warn(`GET ${path} timed out after ${ms} ms`);
-        throw new TimeoutError(`FLORA did not answer within ${Math.round(this.timeoutMs / 1000)} s.`, {
-          status,
-        });
+        throw new TimeoutError(
+          l10n.t('FLORA did not answer within {0} s.', Math.round(this.timeoutMs / 1000)),
+          {
+            status,
+          },
+        );
       }
       const code = (err as { code?: unknown }).code;
       this.logger.warn(
         `GET ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
       );
       throw new ConnectionError(
-        `Could not reach FLORA at ${this.baseUrl.origin}${typeof code === 'string' ? ` (${code})` : ''}.`,
+        typeof code === 'string'
+          ? l10n.t('Could not reach FLORA at {0} ({1}).', this.baseUrl.origin, code)
+          : l10n.t('Could not reach FLORA at {0}.', this.baseUrl.origin),
         {
           cause: err,
           code: typeof code === 'string' ? code : undefined,
@@ -517,7 +538,7 @@ export class FloraClient implements FloraApi {
       // Not JSON (a proxy's HTML page): the status alone has to do.
     }
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), this.clock.now());
-    const safeMessage = redact(message ?? `FLORA answered HTTP ${status}.`, key);
+    const safeMessage = redact(message ?? l10n.t('FLORA answered HTTP {0}.', status), key);
     return errorForStatus(status, safeMessage, { code, fields, requestId, retryAfterMs });
   }
 }
@@ -555,7 +576,7 @@ function humanBytes(bytes: number): string {
 
 function assertLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new ConfigurationError(`Page size must be a whole number from 1 to 100, not ${limit}.`);
+    throw new ConfigurationError(l10n.t('Page size must be a whole number from 1 to 100, not {0}.', limit));
   }
 }
 

@@ -176,7 +176,7 @@ const OUTPUT_KINDS: Record<string, OutputKind> = {
   imageUrl: 'image',
   videoUrl: 'video',
   audioUrl: 'audio',
-  text: 'text',
+  text: 'text', // l10n-ignore: an output kind, not text
   documentUrl: 'document',
 };
 

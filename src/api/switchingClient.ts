@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ConfigurationError } from './errors';
 import {
   FloraClient,
@@ -44,7 +45,9 @@ export class SwitchingClient implements FloraApi {
 
   private client(): Promise<FloraClient> {
     if (this.current) return Promise.resolve(this.current);
-    return Promise.reject(this.problem ?? new ConfigurationError('The FLORA client is not configured.'));
+    return Promise.reject(
+      this.problem ?? new ConfigurationError(l10n.t('The FLORA client is not configured.')),
+    );
   }
 
   async listWorkspaces(o?: CallOptions) {

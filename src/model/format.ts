@@ -1,13 +1,16 @@
 /** Pure text formatting for tree rows, tooltips and the status bar. */
+import * as l10n from '@vscode/l10n';
 import { isFinished, type Generation, type GenerationOutput, type GenerationStatus } from '../api/types';
 
-const UNITS: Array<[number, string]> = [
-  [365 * 86_400_000, 'y'],
-  [30 * 86_400_000, 'mo'],
-  [7 * 86_400_000, 'w'],
-  [86_400_000, 'd'],
-  [3_600_000, 'h'],
-  [60_000, 'm'],
+// Every word here goes through `l10n.t` (the @vscode/l10n runtime: this layer never imports
+// vscode); extension.ts hands it VS Code's bundle at activation.
+const UNITS: Array<[number, (n: number) => string]> = [
+  [365 * 86_400_000, (n) => l10n.t('{0}y ago', n)],
+  [30 * 86_400_000, (n) => l10n.t('{0}mo ago', n)],
+  [7 * 86_400_000, (n) => l10n.t('{0}w ago', n)],
+  [86_400_000, (n) => l10n.t('{0}d ago', n)],
+  [3_600_000, (n) => l10n.t('{0}h ago', n)],
+  [60_000, (n) => l10n.t('{0}m ago', n)],
 ];
 
 /** The largest time a Date can hold (±8.64e15 ms); beyond it `toISOString` throws. */
@@ -22,36 +25,36 @@ export function isKnownTime(ms: number | undefined): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= MAX_DATE_MS;
 }
 
-export const UNKNOWN_TIME = 'unknown time';
+const unknownTime = (): string => l10n.t('unknown time');
 
 /** "just now", "5m ago", "3h ago", "2d ago"; "unknown time" for a time FLORA did not give usably. */
 export function relativeTime(time: number | undefined, now: number): string {
-  if (!isKnownTime(time) || !Number.isFinite(now)) return UNKNOWN_TIME;
+  if (!isKnownTime(time) || !Number.isFinite(now)) return unknownTime();
   const diff = now - time;
   // A little clock skew is "just now"; a time further ahead says so rather than "just now".
-  if (diff < -5 * 60_000) return 'in the future';
-  if (diff < 45_000) return 'just now';
-  for (const [ms, unit] of UNITS) {
-    if (diff >= ms) return `${Math.floor(diff / ms)}${unit} ago`;
+  if (diff < -5 * 60_000) return l10n.t('in the future');
+  if (diff < 45_000) return l10n.t('just now');
+  for (const [ms, ago] of UNITS) {
+    if (diff >= ms) return ago(Math.floor(diff / ms));
   }
-  return `${Math.max(1, Math.round(diff / 60_000))}m ago`;
+  return l10n.t('{0}m ago', Math.max(1, Math.round(diff / 60_000)));
 }
 
 /** "850 ms", "42 s", "3 min 5 s", "2 h 4 min"; "unknown duration" for a negative or non-finite span. */
 export function duration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return 'unknown duration';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return l10n.t('unknown duration');
+  if (ms < 1000) return l10n.t('{0} ms', Math.round(ms));
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return l10n.t('{0} s', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (m < 60) return s % 60 ? l10n.t('{0} min {1} s', m, s % 60) : l10n.t('{0} min', m);
   const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return m % 60 ? l10n.t('{0} h {1} min', h, m % 60) : l10n.t('{0} h', h);
 }
 
 /** USD with enough digits for sub-cent costs: "$0.04", "$0.0035", "$1.20"; "unknown cost" for NaN/∞. */
 export function cost(usd: number | undefined): string {
-  if (usd === undefined || !Number.isFinite(usd)) return 'unknown cost';
+  if (usd === undefined || !Number.isFinite(usd)) return l10n.t('unknown cost');
   if (usd < 0) return `-${cost(-usd)}`;
   if (usd === 0) return '$0';
   if (usd < 0.0001) return '< $0.0001';
@@ -62,28 +65,51 @@ export function cost(usd: number | undefined): string {
 
 /** "2026-07-15 12:00:00 UTC"; "unknown time" for a time FLORA did not give usably. */
 export function absoluteTime(ms: number | undefined): string {
-  if (!isKnownTime(ms)) return UNKNOWN_TIME;
+  if (!isKnownTime(ms)) return unknownTime();
   return new Date(ms)
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
 }
 
-export const STATUS_LABELS: Record<GenerationStatus, string> = {
-  pending: 'Pending',
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-  unknown: 'Unknown status',
+/** Getters: each read translates with the bundle configured by then (never at import time). */
+export const STATUS_LABELS: Readonly<Record<GenerationStatus, string>> = {
+  get pending() {
+    return l10n.t('Pending');
+  },
+  get running() {
+    return l10n.t('Running');
+  },
+  get completed() {
+    return l10n.t('Completed');
+  },
+  get failed() {
+    return l10n.t('Failed');
+  },
+  get unknown() {
+    return l10n.t('Unknown status');
+  },
 };
 
-export const OUTPUT_LABELS: Record<GenerationOutput['kind'], string> = {
-  image: 'Image',
-  video: 'Video',
-  audio: 'Audio',
-  text: 'Text',
-  document: 'Document',
-  unknown: 'Output',
+export const OUTPUT_LABELS: Readonly<Record<GenerationOutput['kind'], string>> = {
+  get image() {
+    return l10n.t('Image');
+  },
+  get video() {
+    return l10n.t('Video');
+  },
+  get audio() {
+    return l10n.t('Audio');
+  },
+  get text() {
+    return l10n.t('Text');
+  },
+  get document() {
+    return l10n.t('Document');
+  },
+  get unknown() {
+    return l10n.t('Output');
+  },
 };
 
 /** Collapses white space and cuts to `max` characters with an ellipsis. */
@@ -116,23 +142,38 @@ export function finishNotice(
 ): { text: string; warning: boolean } | undefined {
   if (mode === 'none' || !isFinished(g.status)) return undefined;
   if (g.status === 'completed' && mode !== 'all') return undefined;
-  const subject = `FLORA: ${names.model}${names.project ? ` in ${names.project}` : ''}`;
-  const reason = g.errorMessage ? `: ${g.errorMessage}` : '.';
-  if (g.status === 'completed') return { text: `${subject} completed.`, warning: false };
-  if (g.status === 'failed') return { text: `${subject} failed${reason}`, warning: true };
-  return { text: `${subject} ended with status “${snippet(g.rawStatus, 40)}”${reason}`, warning: true };
+  const subject = names.project
+    ? l10n.t('FLORA: {0} in {1}', names.model, names.project)
+    : l10n.t('FLORA: {0}', names.model);
+  if (g.status === 'completed') return { text: l10n.t('{0} completed.', subject), warning: false };
+  if (g.status === 'failed') {
+    const text = g.errorMessage
+      ? l10n.t('{0} failed: {1}', subject, g.errorMessage)
+      : l10n.t('{0} failed.', subject);
+    return { text, warning: true };
+  }
+  const status = snippet(g.rawStatus, 40);
+  const text = g.errorMessage
+    ? l10n.t('{0} ended with status “{1}”: {2}', subject, status, g.errorMessage)
+    : l10n.t('{0} ended with status “{1}”.', subject, status);
+  return { text, warning: true };
 }
 
 /** One toast for several finished at once: "3 generations finished (1 failed, 1 cancelled)". */
 export function groupedFinishNotice(gens: ReadonlyArray<Pick<Generation, 'status' | 'rawStatus'>>): string {
   const failed = gens.filter((g) => g.status === 'failed').length;
-  if (failed === gens.length) return `FLORA: ${gens.length} generations failed.`;
+  if (failed === gens.length) return l10n.t('FLORA: {0} generations failed.', gens.length);
   const others = new Map<string, number>();
   for (const g of gens) {
     if (g.status !== 'unknown') continue;
     const word = snippet(g.rawStatus, 20);
     others.set(word, (others.get(word) ?? 0) + 1);
   }
-  const notes = [...(failed ? [`${failed} failed`] : []), ...[...others].map(([word, n]) => `${n} ${word}`)];
-  return `FLORA: ${gens.length} generations finished${notes.length ? ` (${notes.join(', ')})` : ''}.`;
+  const notes = [
+    ...(failed ? [l10n.t('{0} failed', failed)] : []),
+    ...[...others].map(([word, n]) => l10n.t('{0} {1}', n, word)),
+  ];
+  return notes.length
+    ? l10n.t('FLORA: {0} generations finished ({1}).', gens.length, notes.join(', '))
+    : l10n.t('FLORA: {0} generations finished.', gens.length);
 }

@@ -4,6 +4,7 @@
  * merges by id (expansion and "Load more" progress survive). A failed load keeps the last good
  * data, marks it stale and records the error for the views to show.
  */
+import * as l10n from '@vscode/l10n';
 import type { FloraApi } from '../api/client';
 import { ConnectionError, FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
@@ -884,7 +885,9 @@ function normalizeFilter(f: Filter): Filter {
 
 export function asFloraError(err: unknown): FloraError {
   if (err instanceof FloraError) return err;
-  return new ConnectionError(err instanceof Error ? err.message : 'Unexpected failure.', { cause: err });
+  return new ConnectionError(err instanceof Error ? err.message : l10n.t('Unexpected failure.'), {
+    cause: err,
+  });
 }
 
 export function describeError(err: unknown): string {

@@ -54,18 +54,20 @@ export class FinishNotifier implements vscode.Disposable {
   }
 
   private single(g: Generation): void {
-    const model = this.store.modelName(g.modelId) ?? 'Generation';
+    const model = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
     const project = this.store.project(g.projectId)?.name;
     const notice = finishNotice(g, { model, project }, 'all');
     if (!notice) return;
     const text = inertText(notice.text);
     this.remember(text);
-    const actions = g.outputs.length ? ['Open', 'Open Output'] : ['Open'];
+    const open = vscode.l10n.t('Open');
+    const openOutput = vscode.l10n.t('Open Output');
+    const actions = g.outputs.length ? [open, openOutput] : [open];
     const show = notice.warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     show(text, ...actions)
       .then((choice) => {
-        if (choice === 'Open') return this.actions.reveal(g.id);
-        if (choice === 'Open Output') return this.actions.openOutput(g.id);
+        if (choice === open) return this.actions.reveal(g.id);
+        if (choice === openOutput) return this.actions.openOutput(g.id);
         return undefined;
       })
       .then(undefined, (err: unknown) => this.actions.failed(err));
@@ -75,9 +77,10 @@ export class FinishNotifier implements vscode.Disposable {
     const text = inertText(groupedFinishNotice(gens));
     this.remember(text);
     const first = gens.find((g) => g.status !== 'completed') ?? gens[0];
+    const open = vscode.l10n.t('Open');
     vscode.window
-      .showInformationMessage(text, 'Open')
-      .then((choice) => (choice === 'Open' ? this.actions.reveal(first.id) : undefined))
+      .showInformationMessage(text, open)
+      .then((choice) => (choice === open ? this.actions.reveal(first.id) : undefined))
       .then(undefined, (err: unknown) => this.actions.failed(err));
   }
 

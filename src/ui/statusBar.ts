@@ -20,7 +20,7 @@ export class RunningStatusBar implements vscode.Disposable {
     private readonly now: () => number = Date.now,
   ) {
     this.item = vscode.window.createStatusBarItem('flora.running', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'FLORA Running Generations';
+    this.item.name = vscode.l10n.t('FLORA Running Generations');
     this.item.command = 'flora.showRunning';
     this.subscriptions.push(
       poller.onDidChangeRunning(() => this.render()),
@@ -40,16 +40,18 @@ export class RunningStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = `$(loading~spin) ${count} running`;
-    this.item.accessibilityInformation = { label: `FLORA: ${this.countText(this.poller.running)}` };
+    this.item.text = vscode.l10n.t('$(loading~spin) {0} running', count);
+    this.item.accessibilityInformation = {
+      label: vscode.l10n.t('FLORA: {0}', this.countText(this.poller.running)),
+    };
     this.item.tooltip = this.tooltip(this.poller.running, this.poller.state);
     this.item.show();
   }
 
   private countText(s: RunningSummary): string {
-    const parts = [`${s.running.length} running`];
-    if (s.pending.length) parts.push(`${s.pending.length} pending`);
-    return parts.join(', ');
+    return s.pending.length
+      ? vscode.l10n.t('{0} running, {1} pending', s.running.length, s.pending.length)
+      : vscode.l10n.t('{0} running', s.running.length);
   }
 
   private tooltip(s: RunningSummary, state: PollerState): vscode.MarkdownString {
@@ -57,7 +59,7 @@ export class RunningStatusBar implements vscode.Disposable {
     // the icons appended as Markdown below render. (Turned on after the API text, they rendered
     // `$(…)` in names as icons.)
     const md = new vscode.MarkdownString('', true);
-    md.appendMarkdown('**FLORA** — ');
+    md.appendMarkdown('**FLORA** — '); // l10n-ignore: the product name
     md.appendText(this.countText(s));
     md.appendMarkdown('\n\n');
     const jobs = [...s.running, ...s.pending];
@@ -66,27 +68,35 @@ export class RunningStatusBar implements vscode.Disposable {
       md.appendText(inertText(this.jobLine(g)));
       md.appendMarkdown('\n');
     }
-    if (jobs.length > MAX_TOOLTIP_JOBS) md.appendText(`… and ${jobs.length - MAX_TOOLTIP_JOBS} more\n`);
+    if (jobs.length > MAX_TOOLTIP_JOBS)
+      md.appendText(`${vscode.l10n.t('… and {0} more', jobs.length - MAX_TOOLTIP_JOBS)}\n`);
     if (state.state === 'backoff') {
       md.appendMarkdown('\n$(warning) ');
       md.appendText(
-        `Updates paused: ${inertText(state.error.message)} Next try in ${duration(Math.max(0, state.until - this.now()))} (${absoluteTime(state.until)}).`,
+        vscode.l10n.t(
+          'Updates paused: {0} Next try in {1} ({2}).',
+          inertText(state.error.message),
+          duration(Math.max(0, state.until - this.now())),
+          absoluteTime(state.until),
+        ),
       );
     } else if (state.state === 'stopped') {
       md.appendMarkdown('\n$(error) ');
-      md.appendText(`Updates stopped: ${inertText(state.error.message)} Set a valid API key to resume.`);
+      md.appendText(
+        vscode.l10n.t('Updates stopped: {0} Set a valid API key to resume.', inertText(state.error.message)),
+      );
     } else if (state.state === 'off') {
       md.appendMarkdown('\n');
-      md.appendText('Automatic updates are off (flora.autoRefresh).');
+      md.appendText(vscode.l10n.t('Automatic updates are off (flora.autoRefresh).'));
     }
-    md.appendMarkdown('\n\n_Click to pick a job and reveal it._');
+    md.appendMarkdown(`\n\n_${vscode.l10n.t('Click to pick a job and reveal it.')}_`);
     return md;
   }
 
   private jobLine(g: Generation): string {
-    const model = this.store.modelName(g.modelId) ?? 'Generation';
+    const model = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
     const project = this.store.project(g.projectId)?.name ?? g.projectId;
-    const state = g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}%`;
+    const state = g.status === 'pending' ? vscode.l10n.t('pending') : `${Math.round(g.progress)}%`;
     return `${model} · ${project} · ${state}`;
   }
 

@@ -36,7 +36,7 @@ const OUTPUT_ICONS: Record<GenerationOutput['kind'], string> = {
   image: 'file-media',
   video: 'device-camera-video',
   audio: 'unmute',
-  text: 'note',
+  text: 'note', // l10n-ignore: a codicon name
   document: 'file-pdf',
   unknown: 'question',
 };
@@ -229,11 +229,11 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
             undefined,
             'empty',
             this.store.filter.workspaceId
-              ? 'The filtered workspace is not available to this key'
-              : 'This key sees no workspaces',
-            'GET /workspaces returned no workspace for this API key.',
+              ? vscode.l10n.t('The filtered workspace is not available to this key')
+              : vscode.l10n.t('This key sees no workspaces'),
+            vscode.l10n.t('GET /workspaces returned no workspace for this API key.'),
             this.store.filter.workspaceId
-              ? { command: 'flora.clearFilter', title: 'Clear Filter' }
+              ? { command: 'flora.clearFilter', title: vscode.l10n.t('Clear Filter') }
               : undefined,
           ),
         ),
@@ -257,7 +257,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     nodes.push(...projects.map((p) => this.intern(new ProjectNode(p.id, ws.workspaceId))));
     if (!this.store.filter.projectId && list.nextCursor) nodes.push(this.intern(new LoadMoreNode(ws)));
     if (list.loaded && !list.error && projects.length === 0) {
-      nodes.push(this.intern(new MessageNode(ws, 'empty', 'No projects in this workspace', '')));
+      nodes.push(
+        this.intern(new MessageNode(ws, 'empty', vscode.l10n.t('No projects in this workspace'), '')),
+      );
     }
     return nodes;
   }
@@ -279,9 +281,13 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
           new MessageNode(
             prj,
             'skipped',
-            `${list.skipped} generation${list.skipped === 1 ? '' : 's'} could not be read`,
-            'FLORA sent items this version cannot read; they are skipped and logged. Show Logs for the details.',
-            { command: 'flora.showLogs', title: 'Show Logs' },
+            list.skipped === 1
+              ? vscode.l10n.t('1 generation could not be read')
+              : vscode.l10n.t('{0} generations could not be read', list.skipped),
+            vscode.l10n.t(
+              'FLORA sent items this version cannot read; they are skipped and logged. Show Logs for the details.',
+            ),
+            { command: 'flora.showLogs', title: vscode.l10n.t('Show Logs') },
           ),
         ),
       );
@@ -296,14 +302,14 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
             ? new MessageNode(
                 prj,
                 'empty',
-                `No ${status} generations in this project`,
-                'The filter hides the others.',
+                vscode.l10n.t('No {0} generations in this project', status),
+                vscode.l10n.t('The filter hides the others.'),
                 {
                   command: 'flora.clearFilter',
-                  title: 'Clear Filter',
+                  title: vscode.l10n.t('Clear Filter'),
                 },
               )
-            : new MessageNode(prj, 'empty', 'No generations in this project yet', ''),
+            : new MessageNode(prj, 'empty', vscode.l10n.t('No generations in this project yet'), ''),
         ),
       );
     }
@@ -321,7 +327,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   private readonly progressShown = new WeakSet<Promise<void>>();
 
   private loadingRow(parent: WorkspaceNode | ProjectNode | undefined): MessageNode {
-    return this.intern(new MessageNode(parent, 'loading', 'Loading…', 'Asking FLORA…'));
+    return this.intern(
+      new MessageNode(parent, 'loading', vscode.l10n.t('Loading…'), vscode.l10n.t('Asking FLORA…')),
+    );
   }
 
   /** An error row for a list: alone when nothing loaded, or above stale data. */
@@ -333,7 +341,13 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const e = userFacingError(list.error);
     if (list.loaded) {
       return this.intern(
-        new MessageNode(parent, 'stale', `Showing earlier data: ${e.title}`, e.detail, e.action),
+        new MessageNode(
+          parent,
+          'stale',
+          vscode.l10n.t('Showing earlier data: {0}', e.title),
+          e.detail,
+          e.action,
+        ),
       );
     }
     return this.intern(new MessageNode(parent, 'error', e.title, e.detail, e.action));
@@ -352,7 +366,10 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.iconPath = new vscode.ThemeIcon('organization');
     item.description = w?.role || undefined;
     item.contextValue = 'workspace';
-    item.tooltip = tooltip([[w?.name ?? node.workspaceId, true], [`Workspace · ${node.workspaceId}`]]);
+    item.tooltip = tooltip([
+      [w?.name ?? node.workspaceId, true],
+      [vscode.l10n.t('Workspace · {0}', node.workspaceId)],
+    ]);
     return item;
   }
 
@@ -367,10 +384,11 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.contextValue = 'project';
     const lines: Array<[string, boolean?]> = [
       [p?.name ?? node.projectId, true],
-      [`Project · ${node.projectId}`],
+      [vscode.l10n.t('Project · {0}', node.projectId)],
     ];
-    if (p?.lastModified) lines.push([`Last activity ${absoluteTime(p.lastModified)}`]);
-    if (list.totalEstimate !== undefined) lines.push([`About ${list.totalEstimate} generations`]);
+    if (p?.lastModified) lines.push([vscode.l10n.t('Last activity {0}', absoluteTime(p.lastModified))]);
+    if (list.totalEstimate !== undefined)
+      lines.push([vscode.l10n.t('About {0} generations', list.totalEstimate)]);
     item.tooltip = tooltip(lines);
     return item;
   }
@@ -382,7 +400,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
       gone.id = node.id;
       return gone;
     }
-    const label = this.store.modelName(g.modelId) ?? 'Generation';
+    const label = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
     const item = new vscode.TreeItem(
       label,
       g.outputs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -403,17 +421,17 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     item.accessibilityInformation = {
       label: `${label}, ${STATUS_LABELS[g.status]}, ${item.description}`,
     };
-    item.command = { command: ROW_COMMANDS.preview, title: 'Preview' };
+    item.command = { command: ROW_COMMANDS.preview, title: vscode.l10n.t('Preview') };
     return item;
   }
 
   private generationDescription(g: Generation): string {
     const parts = [relativeTime(g.createdAt, this.now())];
     if (g.status === 'running') parts.push(`${Math.round(g.progress)}%`);
-    if (g.status === 'pending') parts.push('queued');
-    if (g.status === 'failed') parts.push('failed');
+    if (g.status === 'pending') parts.push(vscode.l10n.t('queued'));
+    if (g.status === 'failed') parts.push(vscode.l10n.t('failed'));
     // An unknown status says what FLORA called it ("cancelled"), never passes for completed.
-    if (g.status === 'unknown') parts.push(g.rawStatus || 'unknown status');
+    if (g.status === 'unknown') parts.push(g.rawStatus || vscode.l10n.t('unknown status'));
     // Failed runs are generally not charged: "$0" on them is noise.
     if (g.cost !== undefined && !(g.status === 'failed' && g.cost === 0)) parts.push(cost(g.cost));
     return parts.join(' · ');
@@ -428,24 +446,24 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (g.status === 'running') md.appendText(` · ${Math.round(g.progress)}%`);
     md.appendMarkdown('\n\n');
     const rows: Array<[string, string | undefined]> = [
-      ['Model', g.modelId],
-      ['Created', absoluteTime(g.createdAt)],
-      ['Started', g.startedAt ? absoluteTime(g.startedAt) : undefined],
-      ['Completed', g.completedAt ? absoluteTime(g.completedAt) : undefined],
-      ['Duration', durationOf(g)],
-      ['Cost', g.cost !== undefined ? cost(g.cost) : undefined],
-      ['Outputs', g.outputs.length ? String(g.outputs.length) : undefined],
-      ['Run id', g.runId],
-      ['Project', this.store.project(g.projectId)?.name ?? g.projectId],
+      [vscode.l10n.t('Model'), g.modelId],
+      [vscode.l10n.t('Created'), absoluteTime(g.createdAt)],
+      [vscode.l10n.t('Started'), g.startedAt ? absoluteTime(g.startedAt) : undefined],
+      [vscode.l10n.t('Completed'), g.completedAt ? absoluteTime(g.completedAt) : undefined],
+      [vscode.l10n.t('Duration'), durationOf(g)],
+      [vscode.l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined],
+      [vscode.l10n.t('Outputs'), g.outputs.length ? String(g.outputs.length) : undefined],
+      [vscode.l10n.t('Run id'), g.runId],
+      [vscode.l10n.t('Project'), this.store.project(g.projectId)?.name ?? g.projectId],
     ];
     for (const [k, v] of rows) {
       if (v === undefined) continue;
-      md.appendMarkdown(`${k}: `);
+      md.appendMarkdown(vscode.l10n.t('{0}: ', k));
       md.appendText(v);
       md.appendMarkdown('  \n');
     }
     if (g.status === 'failed' && (g.errorMessage || g.errorCode)) {
-      md.appendMarkdown('\n**Error:** ');
+      md.appendMarkdown(`\n**${vscode.l10n.t('Error:')}** `);
       md.appendText(g.errorMessage ?? '');
       if (g.errorCode) md.appendText(` (${g.errorCode})`);
     }
@@ -463,7 +481,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (!o) return item;
     item.iconPath = new vscode.ThemeIcon(OUTPUT_ICONS[o.kind]);
     const url = o.kind === 'text' ? undefined : safeHttpUrl(o.url);
-    item.description = o.kind === 'text' ? undefined : url ? url.hostname : 'not a web link';
+    item.description = o.kind === 'text' ? undefined : url ? url.hostname : vscode.l10n.t('not a web link');
     item.contextValue = ['output', `kind-${o.kind}`, url ? 'hasUrl' : '', o.kind === 'text' ? 'isText' : '']
       .filter(Boolean)
       .join(' ');
@@ -471,7 +489,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     md.appendMarkdown(`**${OUTPUT_LABELS[o.kind]}** \n\n`);
     md.appendText(o.kind === 'text' ? snippet(o.url, 600) : o.url);
     item.tooltip = md;
-    item.command = { command: ROW_COMMANDS.openOutput, title: 'Open Output' };
+    item.command = { command: ROW_COMMANDS.openOutput, title: vscode.l10n.t('Open Output') };
     return item;
   }
 
@@ -482,15 +500,19 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
         : this.store.generationList(node.parent.projectId);
     const loading = list.loading;
     const item = new vscode.TreeItem(
-      loading ? 'Loading…' : 'Load more…',
+      loading ? vscode.l10n.t('Loading…') : vscode.l10n.t('Load more…'),
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
     item.description =
-      list.totalEstimate !== undefined ? `${list.ids.length} of about ${list.totalEstimate}` : undefined;
+      list.totalEstimate !== undefined
+        ? vscode.l10n.t('{0} of about {1}', list.ids.length, list.totalEstimate)
+        : undefined;
     item.contextValue = node.parent.kind === 'project' ? 'loadMore loadMoreGenerations' : 'loadMore';
-    item.command = loading ? undefined : { command: ROW_COMMANDS.loadMore, title: 'Load More' };
+    item.command = loading
+      ? undefined
+      : { command: ROW_COMMANDS.loadMore, title: vscode.l10n.t('Load More') };
     return item;
   }
 
@@ -507,7 +529,8 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
             : new vscode.ThemeIcon('info');
     const md = new vscode.MarkdownString();
     md.appendText(node.detail || node.label);
-    if (node.action) md.appendMarkdown(`\n\n_Click to ${node.action.title.toLowerCase()}._`);
+    if (node.action)
+      md.appendMarkdown(`\n\n_${vscode.l10n.t('Click to {0}.', node.action.title.toLowerCase())}_`);
     item.tooltip = md;
     item.contextValue = `message message-${node.messageKind}`;
     if (node.action) {
@@ -655,7 +678,7 @@ function sameMessage(a: FloraNode, b: FloraNode): boolean {
 
 /** "Image", or "Image 2" when the generation has several of that kind. */
 function outputLabel(o: GenerationOutput, all: readonly GenerationOutput[]): string {
-  if (o.kind === 'text') return `Text: ${snippet(o.url, 48)}`;
+  if (o.kind === 'text') return vscode.l10n.t('Text: {0}', snippet(o.url, 48));
   const same = all.filter((x) => x.kind === o.kind);
   return same.length > 1 ? `${OUTPUT_LABELS[o.kind]} ${same.indexOf(o) + 1}` : OUTPUT_LABELS[o.kind];
 }

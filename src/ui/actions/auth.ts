@@ -19,16 +19,19 @@ export async function setApiKey(
       ? given.trim()
       : (
           await vscode.window.showInputBox({
-            title: 'FLORA API Key',
-            prompt:
+            title: vscode.l10n.t('FLORA API Key'),
+            prompt: vscode.l10n.t(
               'Paste a key from the FLORA app: Settings → API Keys. It is kept in VS Code secret storage.',
-            placeHolder: 'sk_live_…',
+            ),
+            placeHolder: 'sk_live_…', // l10n-ignore: the shape of a key
             password: true,
             ignoreFocusOut: true,
             validateInput: (v) => {
-              if (v.trim().length < 8) return 'A FLORA API key is longer than that.';
+              if (v.trim().length < 8) return vscode.l10n.t('A FLORA API key is longer than that.');
               const problem = apiKeyProblem(v.trim());
-              return problem ? `This key ${problem}; copy it again from the FLORA app.` : undefined;
+              return problem
+                ? vscode.l10n.t('This key {0}; copy it again from the FLORA app.', problem)
+                : undefined;
             },
           })
         )?.trim();
@@ -38,7 +41,7 @@ export async function setApiKey(
     probe = deps.api.withOptions({ apiKey: () => key, maxRetries: 1, logger: deps.logger });
     const client = probe;
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Checking the FLORA API key…' },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the FLORA API key…') },
       () => client.listWorkspaces(),
     );
   } catch (err) {
@@ -48,21 +51,25 @@ export async function setApiKey(
       void vscode.window
         .showErrorMessage(
           isFloraError(err) && err.code === 'malformed_api_key'
-            ? `That is not a FLORA API key: it holds a line break, a space or another character no key has. ${inertText(shown?.detail ?? '')}`
-            : `FLORA rejected this API key. ${inertText(shown?.detail ?? '')}`,
-          'Try Again',
+            ? vscode.l10n.t(
+                'That is not a FLORA API key: it holds a line break, a space or another character no key has. {0}',
+                inertText(shown?.detail ?? ''),
+              )
+            : vscode.l10n.t('FLORA rejected this API key. {0}', inertText(shown?.detail ?? '')),
+          vscode.l10n.t('Try Again'),
         )
         .then((choice) => (choice ? vscode.commands.executeCommand('flora.setApiKey') : undefined))
         .then(undefined, (e: unknown) => deps.logger.warn(`Set API Key: ${String(e)}`));
       return false;
     }
     if (typeof given === 'string') return false;
+    const saveAnyway = vscode.l10n.t('Save Anyway');
     const choice = await vscode.window.showWarningMessage(
-      `Could not check the key: ${inertText(shown?.title ?? String(err))}. Save it anyway?`,
-      'Save Anyway',
-      'Cancel',
+      vscode.l10n.t('Could not check the key: {0}. Save it anyway?', inertText(shown?.title ?? String(err))),
+      saveAnyway,
+      vscode.l10n.t('Cancel'),
     );
-    if (choice !== 'Save Anyway') return false;
+    if (choice !== saveAnyway) return false;
   } finally {
     void probe?.close();
   }
@@ -76,7 +83,9 @@ export async function clearApiKey(deps: Pick<Deps, 'keys' | 'store' | 'logger'>)
   deps.logger.info('API key removed from secret storage.');
   if (await deps.keys.fromEnvironment()) {
     void vscode.window.showInformationMessage(
-      'The stored FLORA key is removed, but FLORA_API_KEY is set in the environment of VS Code and is still used.',
+      vscode.l10n.t(
+        'The stored FLORA key is removed, but FLORA_API_KEY is set in the environment of VS Code and is still used.',
+      ),
     );
   }
 }

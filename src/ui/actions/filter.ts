@@ -6,12 +6,13 @@ import type { Deps } from '../deps';
 
 export const FILTER_STATE_KEY = 'flora.filter';
 
-const STATUSES: Array<{ label: string; status?: KnownStatus; icon: string }> = [
-  { label: 'Any status', icon: 'list-flat' },
-  { label: 'Pending', status: 'pending', icon: 'clock' },
-  { label: 'Running', status: 'running', icon: 'loading~spin' },
-  { label: 'Completed', status: 'completed', icon: 'pass' },
-  { label: 'Failed', status: 'failed', icon: 'error' },
+/** A function, so that the labels are translated when shown (not when the module loads). */
+const statuses = (): Array<{ label: string; status?: KnownStatus; icon: string }> => [
+  { label: vscode.l10n.t('Any status'), icon: 'list-flat' },
+  { label: vscode.l10n.t('Pending'), status: 'pending', icon: 'clock' },
+  { label: vscode.l10n.t('Running'), status: 'running', icon: 'loading~spin' },
+  { label: vscode.l10n.t('Completed'), status: 'completed', icon: 'pass' },
+  { label: vscode.l10n.t('Failed'), status: 'failed', icon: 'error' },
 ];
 
 /** "failed · Brand Studio › Launch" — shown as the view's description while a filter is on. */
@@ -25,7 +26,7 @@ export function describeFilter(filter: Filter, store: Store): string | undefined
   } else if (filter.workspaceId) {
     parts.push(store.workspace(filter.workspaceId)?.name ?? filter.workspaceId);
   }
-  return parts.length ? `Filter: ${parts.join(' · ')}` : undefined;
+  return parts.length ? vscode.l10n.t('Filter: {0}', parts.join(' · ')) : undefined;
 }
 
 export async function applyFilter(
@@ -46,7 +47,7 @@ export async function pickFilter(
 ): Promise<void> {
   if (given && typeof given === 'object') {
     const f = given as Record<string, unknown>;
-    const status = STATUSES.find((s) => s.status && s.status === f.status)?.status;
+    const status = statuses().find((s) => s.status && s.status === f.status)?.status;
     await applyFilter(deps, {
       status,
       workspaceId: typeof f.workspaceId === 'string' ? f.workspaceId : undefined,
@@ -56,34 +57,37 @@ export async function pickFilter(
   }
   const current = deps.store.filter;
   const statusPick = await vscode.window.showQuickPick(
-    STATUSES.map((s) => ({
+    statuses().map((s) => ({
       label: `$(${s.icon}) ${s.label}`,
-      description: s.status === current.status ? 'current' : undefined,
+      description: s.status === current.status ? vscode.l10n.t('current') : undefined,
       status: s.status,
     })),
-    { title: 'Filter FLORA generations (1/2): status', placeHolder: 'Show generations with status…' },
+    {
+      title: vscode.l10n.t('Filter FLORA generations (1/2): status'),
+      placeHolder: vscode.l10n.t('Show generations with status…'),
+    },
   );
   if (!statusPick) return;
 
   await deps.store.ensureWorkspaces();
   const workspaces = deps.store.workspaceList().ids.map((id) => deps.store.workspace(id)!);
   type ScopeItem = vscode.QuickPickItem & { workspaceId?: string; pickProject?: boolean };
-  const scopeItems: ScopeItem[] = [{ label: '$(globe) All workspaces and projects' }];
+  const scopeItems: ScopeItem[] = [{ label: vscode.l10n.t('$(globe) All workspaces and projects') }];
   for (const w of workspaces) {
     scopeItems.push({
       label: `$(organization) ${inertText(w.name)}`,
-      description: 'whole workspace',
+      description: vscode.l10n.t('whole workspace'),
       workspaceId: w.id,
     });
     scopeItems.push({
-      label: `$(folder-library) ${inertText(w.name)}: one project…`,
+      label: vscode.l10n.t('$(folder-library) {0}: one project…', inertText(w.name)),
       workspaceId: w.id,
       pickProject: true,
     });
   }
   const scope = await vscode.window.showQuickPick(scopeItems, {
-    title: 'Filter FLORA generations (2/2): where',
-    placeHolder: 'Limit to a workspace or a project',
+    title: vscode.l10n.t('Filter FLORA generations (2/2): where'),
+    placeHolder: vscode.l10n.t('Limit to a workspace or a project'),
   });
   if (!scope) return;
   let projectId: string | undefined;
@@ -97,8 +101,8 @@ export async function pickFilter(
 /** A project picker that searches FLORA (`GET /projects?query=`) as the user types. */
 async function pickProject(deps: Pick<Deps, 'api'>, workspaceId: string): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { projectId: string }>();
-  qp.title = 'Choose a project';
-  qp.placeholder = 'Type to search projects by name';
+  qp.title = vscode.l10n.t('Choose a project');
+  qp.placeholder = vscode.l10n.t('Type to search projects by name');
   qp.matchOnDescription = true;
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -117,7 +121,10 @@ async function pickProject(deps: Pick<Deps, 'api'>, workspaceId: string): Promis
       })
       .catch((err: unknown) => {
         if (mine === seq) qp.items = [];
-        qp.placeholder = `Search failed: ${err instanceof Error ? err.message : String(err)}`;
+        qp.placeholder = vscode.l10n.t(
+          'Search failed: {0}',
+          err instanceof Error ? err.message : String(err),
+        );
       })
       .finally(() => {
         if (mine === seq) qp.busy = false;

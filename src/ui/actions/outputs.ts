@@ -36,7 +36,7 @@ export async function openUrl(deps: Pick<Deps, 'logger'>, raw: string): Promise<
   if (!url) {
     deps.logger.warn(`Refused to open an output link that is not http(s): ${raw.slice(0, 80)}`);
     void vscode.window.showWarningMessage(
-      'This output is not a web link (only http and https links are opened).',
+      vscode.l10n.t('This output is not a web link (only http and https links are opened).'),
     );
     return false;
   }
@@ -48,7 +48,9 @@ export async function openInBrowser(deps: Pick<Deps, 'store' | 'logger'>, node: 
   if (output) return openUrl(deps, output.url);
   const links = (generation?.outputs ?? []).filter((o) => o.kind !== 'text');
   if (links.length === 0) {
-    void vscode.window.showInformationMessage('This generation has no output to open in a browser.');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('This generation has no output to open in a browser.'),
+    );
     return false;
   }
   const choice =
@@ -61,7 +63,7 @@ export async function openInBrowser(deps: Pick<Deps, 'store' | 'logger'>, node: 
               description: inertText(o.url),
               o,
             })),
-            { title: 'Open which output?' },
+            { title: vscode.l10n.t('Open which output?') },
           )
         )?.o;
   return choice ? openUrl(deps, choice.url) : false;
@@ -73,7 +75,7 @@ export async function copyUrl(deps: Pick<Deps, 'store'>, node: unknown): Promise
   if (!text) return;
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(
-    output?.kind === 'text' ? 'FLORA: text copied' : 'FLORA: URL copied',
+    output?.kind === 'text' ? vscode.l10n.t('FLORA: text copied') : vscode.l10n.t('FLORA: URL copied'),
     3000,
   );
 }
@@ -94,7 +96,7 @@ export async function copyId(node: unknown): Promise<void> {
               : undefined;
   if (!id) return;
   await vscode.env.clipboard.writeText(id);
-  vscode.window.setStatusBarMessage(`FLORA: ${inertText(id)} copied`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('FLORA: {0} copied', inertText(id)), 3000);
 }
 
 export const RUN_SCHEME = 'flora-run';

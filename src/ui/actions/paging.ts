@@ -38,7 +38,7 @@ export async function loadAll(deps: Pick<Deps, 'store'>, node: unknown): Promise
   await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Loading all generations of ${inertText(name)}`,
+      title: vscode.l10n.t('Loading all generations of {0}', inertText(name)),
       cancellable: true,
     },
     async (progress, token) => {
@@ -49,7 +49,11 @@ export async function loadAll(deps: Pick<Deps, 'store'>, node: unknown): Promise
           maxPages: LOAD_ALL_MAX_PAGES,
           signal: ac.signal,
           onPage: (loaded, estimate) =>
-            progress.report({ message: estimate ? `${loaded} of about ${estimate}` : `${loaded} loaded` }),
+            progress.report({
+              message: estimate
+                ? vscode.l10n.t('{0} of about {1}', loaded, estimate)
+                : vscode.l10n.t('{0} loaded', loaded),
+            }),
         });
       } finally {
         sub.dispose();

@@ -27,11 +27,12 @@ export async function revealGeneration(
     return true;
   } catch {
     // The tree hides it (another workspace or project is filtered): say so instead of failing.
+    const clearFilter = vscode.l10n.t('Clear Filter');
     const choice = await vscode.window.showInformationMessage(
-      'This generation is hidden by the current filter.',
-      'Clear Filter',
+      vscode.l10n.t('This generation is hidden by the current filter.'),
+      clearFilter,
     );
-    if (choice === 'Clear Filter') {
+    if (choice === clearFilter) {
       await vscode.commands.executeCommand('flora.clearFilter');
       await deps.view.reveal(node, { select: true, focus: true }).then(undefined, () => undefined);
     }
@@ -47,17 +48,21 @@ export async function showRunning(
   const { running, pending } = poller.running;
   const jobs = [...running, ...pending];
   if (!jobs.length) {
-    void vscode.window.showInformationMessage('No FLORA generation is pending or running.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No FLORA generation is pending or running.'));
     return;
   }
   const pick = await vscode.window.showQuickPick(
     jobs.map((g) => ({
-      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${inertText(deps.store.modelName(g.modelId) ?? 'Generation')}`,
+      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${inertText(deps.store.modelName(g.modelId) ?? vscode.l10n.t('Generation'))}`,
       description: inertText(deps.store.project(g.projectId)?.name ?? g.projectId),
-      detail: g.status === 'pending' ? 'pending' : `${Math.round(g.progress)}% · ${inertText(g.id)}`,
+      detail:
+        g.status === 'pending' ? vscode.l10n.t('pending') : `${Math.round(g.progress)}% · ${inertText(g.id)}`,
       id: g.id,
     })),
-    { title: 'FLORA: pending and running generations', placeHolder: 'Pick one to reveal it in the tree' },
+    {
+      title: vscode.l10n.t('FLORA: pending and running generations'),
+      placeHolder: vscode.l10n.t('Pick one to reveal it in the tree'),
+    },
   );
   if (pick) await revealGeneration(deps, pick.id);
 }

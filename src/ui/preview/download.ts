@@ -4,6 +4,7 @@
  * deleted on any failure or cancellation. Media URLs are public (FLORA's CDN needs no key), so the
  * request carries no credentials at all. No `vscode` import: unit-tested against a real server.
  */
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,7 +64,7 @@ export async function downloadToFile(
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const url = safeHttpUrl(rawUrl);
-  if (!url) throw new DownloadError('not-http', 'Only http and https links can be downloaded.');
+  if (!url) throw new DownloadError('not-http', l10n.t('Only http and https links can be downloaded.'));
   const maxBytes = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   const doFetch = options.fetch ?? fetch;
   if (options.signal?.aborted) throw cancelled();
@@ -84,7 +85,11 @@ export async function downloadToFile(
     if (!idle.signal.aborted) return undefined;
     return new DownloadError(
       'timeout',
-      `The download from ${url.host} stalled: no data for ${Math.round(idleMs / 100) / 10} s. Try again later, or open it in the browser.`,
+      l10n.t(
+        'The download from {0} stalled: no data for {1} s. Try again later, or open it in the browser.',
+        url.host,
+        Math.round(idleMs / 100) / 10,
+      ),
     );
   };
 
@@ -97,16 +102,23 @@ export async function downloadToFile(
     } catch (err) {
       throw (
         aborted() ??
-        new DownloadError('network', `Could not reach ${url.host}: ${messageOf(err)}`, undefined, {
-          cause: err,
-        })
+        new DownloadError(
+          'network',
+          l10n.t('Could not reach {0}: {1}', url.host, messageOf(err)),
+          undefined,
+          {
+            cause: err,
+          },
+        )
       );
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel().catch(() => undefined);
       throw new DownloadError(
         'http',
-        `${url.host} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
+        response.statusText
+          ? l10n.t('{0} answered HTTP {1} {2}.', url.host, response.status, response.statusText)
+          : l10n.t('{0} answered HTTP {1}.', url.host, response.status),
         response.status,
       );
     }
@@ -145,7 +157,10 @@ export async function downloadToFile(
       );
       const encoded = response.headers.has('content-encoding');
       if (total !== undefined && !encoded && received !== total) {
-        throw new DownloadError('network', `The download ended early (${received} of ${total} bytes).`);
+        throw new DownloadError(
+          'network',
+          l10n.t('The download ended early ({0} of {1} bytes).', received, total),
+        );
       }
       await fs.promises.rename(temp, target);
       return { bytes: received, contentType: response.headers.get('content-type') ?? undefined };
@@ -158,7 +173,7 @@ export async function downloadToFile(
       if (code && /^E[A-Z]+$/.test(code) && code !== 'ECONNRESET' && code !== 'ETIMEDOUT') {
         throw new DownloadError(
           'write',
-          `Could not write ${path.basename(target)}: ${messageOf(err)}`,
+          l10n.t('Could not write {0}: {1}', path.basename(target), messageOf(err)),
           undefined,
           {
             cause: err,
@@ -167,7 +182,7 @@ export async function downloadToFile(
       }
       throw new DownloadError(
         'network',
-        `The download from ${url.host} failed: ${messageOf(err)}`,
+        l10n.t('The download from {0} failed: {1}', url.host, messageOf(err)),
         undefined,
         {
           cause: err,
@@ -216,12 +231,21 @@ export function humanSize(bytes: number): string {
 function tooLarge(maxBytes: number, size?: number): DownloadError {
   return new DownloadError(
     'too-large',
-    `The output is ${size !== undefined ? humanSize(size) : `larger than ${humanSize(maxBytes)}`}; Save Output stops at ${humanSize(maxBytes)}. Open it in the browser instead.`,
+    size !== undefined
+      ? l10n.t(
+          'The output is {0}; Save Output stops at {1}. Open it in the browser instead.',
+          humanSize(size),
+          humanSize(maxBytes),
+        )
+      : l10n.t(
+          'The output is larger than {0}; Save Output stops at {0}. Open it in the browser instead.',
+          humanSize(maxBytes),
+        ),
   );
 }
 
 function cancelled(): DownloadError {
-  return new DownloadError('cancelled', 'The download was cancelled.');
+  return new DownloadError('cancelled', l10n.t('The download was cancelled.'));
 }
 
 function messageOf(err: unknown): string {

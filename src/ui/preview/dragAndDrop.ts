@@ -41,6 +41,10 @@ export class MarkdownOutputDropProvider implements vscode.DocumentDropEditProvid
     if (!list || token.isCancellationRequested) return undefined;
     const markdown = markdownForUris(this.store, parseUriList(list));
     if (!markdown) return undefined;
-    return new vscode.DocumentDropEdit(markdown, 'Insert FLORA output as Markdown', MARKDOWN_DROP_KIND);
+    return new vscode.DocumentDropEdit(
+      markdown,
+      vscode.l10n.t('Insert FLORA output as Markdown'),
+      MARKDOWN_DROP_KIND,
+    );
   }
 }

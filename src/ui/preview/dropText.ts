@@ -2,6 +2,7 @@
  * What dragging generations and outputs out of the tree carries, and the Markdown a FLORA output
  * URL becomes when dropped into a Markdown file. Pure (no `vscode`): unit-tested directly.
  */
+import * as l10n from '@vscode/l10n';
 import type { Generation, GenerationOutput } from '../../api/types';
 import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
 
@@ -77,7 +78,7 @@ export function markdownForUris(store: OutputLookup, uris: readonly string[]): s
     if (!found) return undefined;
     const { g, o } = found;
     const text = escapeLinkText(
-      `${store.modelName(g.modelId) ?? 'FLORA'} ${OUTPUT_LABELS[o.kind].toLowerCase()}`,
+      l10n.t('{0} {1}', store.modelName(g.modelId) ?? 'FLORA', OUTPUT_LABELS[o.kind].toLowerCase()),
     );
     const target = escapeLinkTarget(uri);
     lines.push(o.kind === 'image' ? `![${text}](${target})` : `[${text}](${target})`);

@@ -3,6 +3,7 @@
  * data at all besides escaped ids in data attributes: the webview script builds the content with
  * `textContent` from the messages it receives. No `vscode` import: unit-tested directly.
  */
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 
 /** A fresh script nonce from the system CSPRNG (never Math.random). */
@@ -65,7 +66,7 @@ export function buildShellHtml(input: ShellInput): string {
 <title>${escapeHtml(input.title)}</title>
 </head>
 <body data-view="${input.view}"${data}>
-<main id="app" aria-busy="true"><p class="placeholder">Loading…</p></main>
+<main id="app" aria-busy="true"><p class="placeholder">${escapeHtml(l10n.t('Loading…'))}</p></main>
 <script nonce="${escapeHtml(input.nonce)}" src="${escapeHtml(input.scriptUri)}"></script>
 </body>
 </html>

@@ -62,21 +62,21 @@ export async function previewGeneration(
   const all = store.allGenerations().sort((a, b) => b.createdAt - a.createdAt);
   if (all.length === 0) {
     void vscode.window.showInformationMessage(
-      'No FLORA generations are loaded yet: expand a project in the FLORA view first.',
+      vscode.l10n.t('No FLORA generations are loaded yet: expand a project in the FLORA view first.'),
     );
     return false;
   }
   const now = Date.now();
   const picked = await vscode.window.showQuickPick(
     all.map((g) => ({
-      label: inertText(store.modelName(g.modelId) ?? 'Generation'),
+      label: inertText(store.modelName(g.modelId) ?? vscode.l10n.t('Generation')),
       description: `${STATUS_LABELS[g.status]} · ${relativeTime(g.createdAt, now)}`,
       detail: inertText(`${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`),
       id: g.id,
     })),
     {
-      title: 'Preview Generation',
-      placeHolder: 'Pick a loaded generation',
+      title: vscode.l10n.t('Preview Generation'),
+      placeHolder: vscode.l10n.t('Pick a loaded generation'),
       matchOnDescription: true,
       matchOnDetail: true,
     },
@@ -103,15 +103,15 @@ export async function previewProject(
       .flatMap((w) => store.visibleProjects(w.id).map((p) => ({ p, w })));
     if (projects.length === 0) {
       void vscode.window.showInformationMessage(
-        'No FLORA projects are loaded yet: open the FLORA view first.',
+        vscode.l10n.t('No FLORA projects are loaded yet: open the FLORA view first.'),
       );
       return false;
     }
     const picked = await vscode.window.showQuickPick(
       projects.map(({ p, w }) => ({ label: inertText(p.name), description: inertText(w.name), id: p.id })),
       {
-        title: 'Preview Project',
-        placeHolder: 'Pick a project to show as a gallery',
+        title: vscode.l10n.t('Preview Project'),
+        placeHolder: vscode.l10n.t('Pick a project to show as a gallery'),
         matchOnDescription: true,
       },
     );
@@ -142,14 +142,14 @@ export async function saveOutputCommand(
           description: inertText(o.kind === 'text' ? snippet(o.url, 60) : o.url),
           id: o.id,
         })),
-        { title: 'Save which output?' },
+        { title: vscode.l10n.t('Save which output?') },
       );
       outputId = picked?.id;
       if (!outputId) return { saved: false, reason: 'dismissed' };
     }
   }
   if (!generationId || !outputId) {
-    void vscode.window.showInformationMessage('Pick an output in the FLORA view to save it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Pick an output in the FLORA view to save it.'));
     return { saved: false, reason: 'no-output' };
   }
   return previews.saveOutput(generationId, outputId, saveOptions(options));

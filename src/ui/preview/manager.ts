@@ -81,7 +81,7 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
-      'FLORA Preview',
+      vscode.l10n.t('FLORA Preview'),
       { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus },
       { enableFindWidget: true },
     );
@@ -98,7 +98,7 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       GALLERY_VIEW_TYPE,
-      'FLORA Gallery',
+      vscode.l10n.t('FLORA Gallery'),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       {},
     );

@@ -118,7 +118,8 @@ export abstract class FloraPanel implements vscode.Disposable {
       styleUri: webview
         .asWebviewUri(vscode.Uri.joinPath(this.host.extensionUri, 'media', 'preview', 'preview.css'))
         .toString(),
-      data,
+      // The webview script translates its own words with @vscode/l10n from this bundle.
+      data: vscode.l10n.bundle ? { ...data, l10n: JSON.stringify(vscode.l10n.bundle) } : data,
     });
     this.htmlLoads++;
     this.panel.title = this.title();
@@ -208,10 +209,10 @@ export class PreviewPanel extends FloraPanel {
 
   protected title(): string {
     const g = this.host.store.generation(this.generationId);
-    if (!g) return this.knownTitle ?? 'FLORA Preview';
+    if (!g) return this.knownTitle ?? vscode.l10n.t('FLORA Preview');
     const view = generationView(g, this.host.viewContext());
     this.knownTitle = view.title;
-    return g.status === 'completed' ? view.title : `${view.title} (${view.statusLabel})`;
+    return g.status === 'completed' ? view.title : vscode.l10n.t('{0} ({1})', view.title, view.statusLabel);
   }
 
   protected content(): Body {
@@ -225,8 +226,12 @@ export class PreviewPanel extends FloraPanel {
       type: 'missing',
       generationId: this.generationId,
       message: this.restored
-        ? 'Showing the state saved before the window reloaded. It updates when FLORA has loaded this generation.'
-        : 'This generation is not loaded any more (signed out, filtered or refreshed away). Open it again from the FLORA view.',
+        ? vscode.l10n.t(
+            'Showing the state saved before the window reloaded. It updates when FLORA has loaded this generation.',
+          )
+        : vscode.l10n.t(
+            'This generation is not loaded any more (signed out, filtered or refreshed away). Open it again from the FLORA view.',
+          ),
     };
   }
 
@@ -277,7 +282,7 @@ export class GalleryPanel extends FloraPanel {
   protected title(): string {
     const name = this.host.store.project(this.projectId)?.name;
     if (name) this.knownTitle = name;
-    return `Gallery: ${this.knownTitle ?? this.projectId}`;
+    return vscode.l10n.t('Gallery: {0}', this.knownTitle ?? this.projectId);
   }
 
   protected content(): Body {

@@ -36,7 +36,7 @@ export async function saveOutput(
   const output = generation?.outputs.find((o) => o.id === outputId);
   if (!generation || !output) {
     void vscode.window.showWarningMessage(
-      'That output is not loaded any more. Refresh the FLORA view and try again.',
+      vscode.l10n.t('That output is not loaded any more. Refresh the FLORA view and try again.'),
     );
     return { saved: false, reason: 'no-output' };
   }
@@ -44,7 +44,7 @@ export async function saveOutput(
 
   if (output.kind !== 'text' && !safeHttpUrl(output.url)) {
     void vscode.window.showWarningMessage(
-      `This ${label.toLowerCase()} is not a web link, so there is nothing to download.`,
+      vscode.l10n.t('This {0} is not a web link, so there is nothing to download.', label.toLowerCase()),
     );
     return { saved: false, reason: 'not-http' };
   }
@@ -59,7 +59,7 @@ export async function saveOutput(
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       deps.logger.warn(`Could not save text output ${output.id}: ${message}`);
-      void vscode.window.showErrorMessage(`Could not save the text: ${inertText(message)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not save the text: {0}', inertText(message)));
       return { saved: false, reason: 'write', message };
     }
     announce(target, bytes.length);
@@ -68,7 +68,11 @@ export async function saveOutput(
 
   const name = path.posix.basename(target.path);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Saving ${inertText(name)}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Saving {0}', inertText(name)),
+      cancellable: true,
+    },
     async (progress, token): Promise<SaveResult> => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());
@@ -79,7 +83,7 @@ export async function saveOutput(
           if (percent > reported) {
             progress.report({
               increment: percent - reported,
-              message: `${humanSize(received)} of ${humanSize(total)}`,
+              message: vscode.l10n.t('{0} of {1}', humanSize(received), humanSize(total)),
             });
             reported = percent;
           }
@@ -110,18 +114,24 @@ export async function saveOutput(
     );
     announce(target, result.bytes);
   } else if (result.reason === 'cancelled') {
-    vscode.window.setStatusBarMessage('FLORA: save cancelled, nothing was written', 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('FLORA: save cancelled, nothing was written'), 4000);
   } else {
     deps.logger.warn(`Could not save output ${output.id}: ${result.message ?? result.reason}`);
+    const openInBrowser = vscode.l10n.t('Open in Browser');
+    const showLogs = vscode.l10n.t('Show Logs');
     void vscode.window
       .showErrorMessage(
-        `Could not save the ${label.toLowerCase()}: ${inertText(result.message ?? result.reason)}`,
-        'Open in Browser',
-        'Show Logs',
+        vscode.l10n.t(
+          'Could not save the {0}: {1}',
+          label.toLowerCase(),
+          inertText(result.message ?? result.reason),
+        ),
+        openInBrowser,
+        showLogs,
       )
       .then((choice) => {
-        if (choice === 'Open in Browser') void openUrl(deps, output.url);
-        if (choice === 'Show Logs') void vscode.commands.executeCommand('flora.showLogs');
+        if (choice === openInBrowser) void openUrl(deps, output.url);
+        if (choice === showLogs) void vscode.commands.executeCommand('flora.showLogs');
       });
   }
   return result;
@@ -138,7 +148,7 @@ async function askTarget(
   const extension = chooseExtension(output, contentType);
   const index = generation.outputs.length > 1 ? generation.outputs.indexOf(output) + 1 : undefined;
   const fileName = proposeFileName({
-    title: deps.store.modelName(generation.modelId) ?? 'flora',
+    title: deps.store.modelName(generation.modelId) ?? 'flora', // l10n-ignore: a file name's stem
     createdAt: generation.createdAt,
     output,
     index,
@@ -148,9 +158,12 @@ async function askTarget(
   const kindLabel = OUTPUT_LABELS[output.kind];
   return vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, fileName),
-    saveLabel: 'Save',
-    title: `Save ${kindLabel.toLowerCase()} output`,
-    filters: { [`${kindLabel} (*${extension})`]: [extension.slice(1)], 'All files': ['*'] },
+    saveLabel: vscode.l10n.t('Save'),
+    title: vscode.l10n.t('Save {0} output', kindLabel.toLowerCase()),
+    filters: {
+      [vscode.l10n.t('{0} (*{1})', kindLabel, extension)]: [extension.slice(1)],
+      [vscode.l10n.t('All files')]: ['*'],
+    },
   });
 }
 
@@ -172,7 +185,10 @@ async function download(
       await vscode.workspace.fs.rename(part, target, { overwrite: true });
     } catch (err) {
       await Promise.resolve(vscode.workspace.fs.delete(part)).catch(() => undefined);
-      throw new DownloadError('write', `Could not write ${path.posix.basename(target.path)}: ${String(err)}`);
+      throw new DownloadError(
+        'write',
+        vscode.l10n.t('Could not write {0}: {1}', path.posix.basename(target.path), String(err)),
+      );
     }
     return result;
   } finally {
@@ -182,9 +198,10 @@ async function download(
 
 function announce(target: vscode.Uri, bytes: number): void {
   const name = path.posix.basename(target.path);
+  const open = vscode.l10n.t('Open');
   void vscode.window
-    .showInformationMessage(`Saved ${inertText(name)} (${humanSize(bytes)}).`, 'Open')
+    .showInformationMessage(vscode.l10n.t('Saved {0} ({1}).', inertText(name), humanSize(bytes)), open)
     .then((choice) => {
-      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+      if (choice === open) void vscode.commands.executeCommand('vscode.open', target);
     });
 }

@@ -2,6 +2,7 @@
  * Pure view models for the preview webviews: what a generation or a project gallery shows, built
  * from the store's data. No `vscode` import, so it is unit-tested directly.
  */
+import * as l10n from '@vscode/l10n';
 import { isActive, type Generation, type GenerationOutput } from '../../api/types';
 import {
   OUTPUT_LABELS,
@@ -21,7 +22,7 @@ export interface ViewContext {
 }
 
 export function generationView(g: Generation, ctx: ViewContext): GenerationView {
-  const title = ctx.modelName(g.modelId) ?? 'Generation';
+  const title = ctx.modelName(g.modelId) ?? l10n.t('Generation');
   const statusLabel = STATUS_LABELS[g.status] + (g.status === 'unknown' ? ` (${g.rawStatus})` : '');
   const took = runDuration(g);
   const summary = [
@@ -34,24 +35,27 @@ export function generationView(g: Generation, ctx: ViewContext): GenerationView 
   const add = (label: string, value: string | undefined, extra: Partial<DetailRow> = {}): void => {
     if (value !== undefined && value !== '') details.push({ label, value, ...extra });
   };
-  add('Status', statusLabel + (g.status === 'running' ? ` · ${Math.round(clampProgress(g.progress))}%` : ''));
-  add('Model', title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
-  add('Cost', g.cost !== undefined ? cost(g.cost) : undefined);
-  add('Created', absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, ctx.now) });
-  add('Started', g.startedAt !== undefined ? absoluteTime(g.startedAt) : undefined);
-  add('Completed', g.completedAt !== undefined ? absoluteTime(g.completedAt) : undefined);
-  add('Duration', took);
-  add('Project', ctx.projectName(g.projectId) ?? g.projectId);
-  add('Generation id', g.id, { mono: true });
-  if (g.runId !== g.id) add('Run id', g.runId, { mono: true });
-  if (g.modelId) add('Model id', g.modelId, { mono: true });
-  add('Project id', g.projectId, { mono: true });
+  add(
+    l10n.t('Status'),
+    statusLabel + (g.status === 'running' ? ` · ${Math.round(clampProgress(g.progress))}%` : ''),
+  );
+  add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
+  add(l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined);
+  add(l10n.t('Created'), absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, ctx.now) });
+  add(l10n.t('Started'), g.startedAt !== undefined ? absoluteTime(g.startedAt) : undefined);
+  add(l10n.t('Completed'), g.completedAt !== undefined ? absoluteTime(g.completedAt) : undefined);
+  add(l10n.t('Duration'), took);
+  add(l10n.t('Project'), ctx.projectName(g.projectId) ?? g.projectId);
+  add(l10n.t('Generation id'), g.id, { mono: true });
+  if (g.runId !== g.id) add(l10n.t('Run id'), g.runId, { mono: true });
+  if (g.modelId) add(l10n.t('Model id'), g.modelId, { mono: true });
+  add(l10n.t('Project id'), g.projectId, { mono: true });
 
   const error =
     g.errorMessage || g.errorCode
-      ? { message: g.errorMessage || 'The run failed.', code: g.errorCode }
+      ? { message: g.errorMessage || l10n.t('The run failed.'), code: g.errorCode }
       : g.status === 'failed'
-        ? { message: 'The run failed; FLORA gave no reason.' }
+        ? { message: l10n.t('The run failed; FLORA gave no reason.') }
         : undefined;
 
   return {
@@ -115,8 +119,14 @@ export function galleryView(input: GalleryInput, ctx: ViewContext): GalleryView 
   const n = items.length;
   const countLabel =
     input.totalEstimate !== undefined && input.hasMore
-      ? `${n} of about ${input.totalEstimate} generations`
-      : `${n}${input.hasMore ? '+' : ''} generation${n === 1 ? '' : 's'}`;
+      ? l10n.t('{0} of about {1} generations', n, input.totalEstimate)
+      : n === 1
+        ? input.hasMore
+          ? l10n.t('1+ generation')
+          : l10n.t('1 generation')
+        : input.hasMore
+          ? l10n.t('{0}+ generations', n)
+          : l10n.t('{0} generations', n);
   return {
     projectId: input.projectId,
     title: input.projectName ?? input.projectId,
