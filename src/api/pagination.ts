@@ -8,8 +8,8 @@ export interface WalkOptions {
   logger?: Logger;
   /** Cursor to start from (page 1 when absent). */
   cursor?: string;
-  /** Ids already shown from earlier pages (when continuing a walk). */
-  seenIds?: Iterable<string>;
+  /** Ids already shown from earlier pages (when continuing a walk); a Set is read, never copied. */
+  seenIds?: ReadonlySet<string> | Iterable<string>;
   /**
    * Cursors already followed by earlier walks of the same list (when continuing it across calls,
    * as "Load more" does): one of them coming back is a cycle, and ends the walk like a repeat.
@@ -30,19 +30,29 @@ export async function* walkPages<T>(
   options: WalkOptions = {},
 ): AsyncGenerator<Page<T>, void, undefined> {
   const seenCursors = new Set<string>(options.seenCursors);
-  const seenIds = new Set<string>(options.seenIds);
+  // The caller's ids are consulted where they are (a "Load more" walks one page per call, and
+  // copying the ids already shown on every call cost O(shown) a page); this walk's own go here.
+  const earlier =
+    options.seenIds instanceof Set ? (options.seenIds as ReadonlySet<string>) : new Set(options.seenIds);
+  const seenIds = new Set<string>();
   let cursor = options.cursor;
   let pages = 0;
   for (;;) {
     if (cursor !== undefined) seenCursors.add(cursor);
     const page = await fetchPage(cursor, options.signal);
     pages++;
-    const fresh = page.items.filter((item) => {
+    // A plain loop; the page's own array is kept unless a repeat has to be dropped.
+    let fresh = page.items;
+    for (let i = 0; i < page.items.length; i++) {
+      const item = page.items[i];
       const id = idOf(item);
-      if (seenIds.has(id)) return false;
+      if (earlier.has(id) || seenIds.has(id)) {
+        if (fresh === page.items) fresh = page.items.slice(0, i);
+        continue;
+      }
       seenIds.add(id);
-      return true;
-    });
+      if (fresh !== page.items) fresh.push(item);
+    }
     const next = page.nextCursor;
     const rawCount = page.items.length + page.skipped.length;
     const repeats = next !== undefined && seenCursors.has(next);

@@ -25,6 +25,7 @@ import {
   TimeoutError,
 } from '../../src/api/errors';
 import { redactingLogger } from '../../src/api/logger';
+import { walkPages } from '../../src/api/pagination';
 import type { Generation } from '../../src/api/types';
 import { userFacingError } from '../../src/ui/errorView';
 import { FakeFlora } from '../fake-flora';
@@ -286,6 +287,25 @@ describe('tolerant reading', () => {
     const out = page.items.flatMap((g) => g.outputs).find((o) => o.rawType === 'modelUrl');
     assert.ok(out, 'the output with the new type is kept');
     assert.equal(out.kind, 'unknown');
+  });
+
+  it('shows an item once when later pages repeat it, and "Load more" leaves out what is shown', async () => {
+    const pages: Record<string, string[]> = { first: ['a', 'b'], second: ['b', 'c', 'a', 'd'], third: ['e'] };
+    const next: Record<string, string | undefined> = { first: 'second', second: 'third' };
+    const fetchPage = (cursor: string | undefined) => {
+      const at = cursor ?? 'first';
+      return Promise.resolve({ items: pages[at], skipped: [], nextCursor: next[at] });
+    };
+    const walked: string[][] = [];
+    for await (const page of walkPages(fetchPage, (id) => id)) walked.push(page.items);
+    assert.deepEqual(walked, [['a', 'b'], ['c', 'd'], ['e']]);
+    // Continuing from "second" with what the tree already shows: those stay out, the set untouched.
+    const shown = new Set(['a', 'b', 'c']);
+    const more: string[][] = [];
+    for await (const page of walkPages(fetchPage, (id) => id, { cursor: 'second', seenIds: shown }))
+      more.push(page.items);
+    assert.deepEqual(more, [['d'], ['e']]);
+    assert.deepEqual([...shown], ['a', 'b', 'c']);
   });
 
   it('stops on a cursor that repeats instead of looping, without duplicates', async () => {

@@ -115,3 +115,33 @@ describe('formatters are total', () => {
     }
   });
 });
+
+describe('one generation from the wire', () => {
+  it('carries every field its run has, read the same way as GET /runs/{id} reads it', () => {
+    const wire = wireGeneration({
+      status: 'failed',
+      progress: 0.5,
+      started_at: T / 1000 + 2,
+      completed_at: T / 1000 + 60,
+      charged_cost: 0.12,
+      error_code: 'provider_error',
+      error_message: 'The provider failed.',
+      outputs: [{ output_id: 'out_1', type: 'imageUrl', url: 'https://cdn.example/1.png' }],
+      poll_url: 'https://app.flora.ai/api/v1/runs/run_1',
+      model: { model_id: 't2i-flux-2-pro' },
+    });
+    const generation = parseGeneration(wire);
+    const run = parseRun(wire);
+    assert.ok(generation.ok && run.ok);
+    assert.deepEqual(generation.value, {
+      ...run.value,
+      id: 'run_1',
+      workspaceId: 'ws_1',
+      projectId: 'prj_1',
+      modelId: 't2i-flux-2-pro',
+    });
+    assert.equal(generation.value.pollUrl, 'https://app.flora.ai/api/v1/runs/run_1');
+    assert.equal(generation.value.errorMessage, 'The provider failed.');
+    assert.equal(generation.value.progress, 50);
+  });
+});
