@@ -1,6 +1,7 @@
 /** Composition root: reads settings and the key, builds client → store → poller → views, registers commands. */
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
+import { Transport } from './api/transport';
 import { Poller } from './model/poller';
 import { Store, type Filter } from './model/store';
 import { describeFilter, FILTER_STATE_KEY } from './ui/actions/filter';
@@ -11,6 +12,7 @@ import { ApiKeyStore } from './ui/apiKey';
 import { registerCommands } from './ui/commands';
 import type { Deps } from './ui/deps';
 import { createLogger } from './ui/logger';
+import { onDidChangeNetworkSettings, readNetworkSettings } from './ui/network';
 import type { FloraNode } from './ui/nodes';
 import { OutputDragAndDropController, registerPreview, type PreviewManager } from './ui/preview';
 import { FinishNotifier } from './ui/notifications';
@@ -44,10 +46,13 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
   const { channel, logger } = createLogger();
   const settings = createSettings();
   const keys = new ApiKeyStore(context.secrets);
+  // One proxy-aware HTTP stack for API calls and downloads, loaded at the first request.
+  const transport = new Transport(readNetworkSettings(), logger);
   const api = new SwitchingClient(() => ({
     baseUrl: settings.apiBaseUrl(),
     apiKey: () => keys.get(),
     logger,
+    dispatcher: () => transport.dispatcher(),
   }));
   const store = new Store(api, { pageSize: () => settings.pageSize(), logger });
   const poller = new Poller({
@@ -61,7 +66,14 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     },
     idlePageSize: () => settings.pageSize(),
   });
-  context.subscriptions.push(channel, keys, { dispose: () => api.dispose() }, store, poller);
+  context.subscriptions.push(
+    channel,
+    keys,
+    { dispose: () => api.dispose() },
+    { dispose: () => void transport.close() },
+    store,
+    poller,
+  );
 
   const saved = context.workspaceState.get<Filter>(FILTER_STATE_KEY);
   if (saved) store.setFilter(saved);
@@ -76,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     store,
     poller,
     api,
+    transport,
     keys,
     tree,
     view,
@@ -183,6 +196,12 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
       }
     }),
     vscode.window.onDidChangeWindowState((s) => poller.setFocused(s.focused)),
+    // A proxy setting changed: the next request goes through a new dispatcher; refresh now so the
+    // tree does not wait for the next poll to recover (or to show what is wrong).
+    onDidChangeNetworkSettings(() => {
+      transport.configure(readNetworkSettings());
+      if (hasKey) void store.refresh();
+    }),
   );
   poller.setFocused(vscode.window.state.focused);
 
