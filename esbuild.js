@@ -3,6 +3,8 @@
 //   what activation loads;
 // - dist/net.js: the HTTP stack (undici, src/api/network.ts), loaded by extension.js on the first
 //   request with a plain require() of the sibling file (see `lazyModules`);
+// - dist/previews.js: the preview panels, galleries and Save Output (src/ui/preview), loaded alike
+//   when a preview command first runs;
 // - out/test/integration/suite.js: the mocha suite that runs inside the extension host;
 // - dist/media/preview.js: the script of the preview webviews (browser, IIFE).
 const esbuild = require('esbuild');
@@ -29,7 +31,10 @@ const common = {
  * becomes `require('./net.js')` of the sibling bundle instead of pulling undici into extension.js.
  * Only dynamic import() may name them (a static import would load them at activation).
  */
-const lazyModules = { [path.join(__dirname, 'src', 'api', 'network.ts')]: './net.js' };
+const lazyModules = {
+  [path.join(__dirname, 'src', 'api', 'network.ts')]: './net.js',
+  [path.join(__dirname, 'src', 'ui', 'preview', 'index.ts')]: './previews.js',
+};
 
 /** @type {import('esbuild').Plugin} */
 const lazyModulesPlugin = {
@@ -52,15 +57,30 @@ const lazyModulesPlugin = {
   },
 };
 
+/**
+ * The extension's own bundles. bench/startup.ts builds them elsewhere too (and, as its baseline,
+ * with `lazy: false`: one bundle with everything in it, as before the split).
+ * @param {{ production: boolean; outdir: string; lazy?: boolean }} options
+ * @returns {import('esbuild').BuildOptions}
+ */
+function extensionBuild({ production, outdir, lazy = true }) {
+  return {
+    ...common,
+    sourcemap: !production,
+    minify: production,
+    entryPoints: lazy
+      ? { extension: 'src/extension.ts', net: 'src/api/network.ts', previews: 'src/ui/preview/index.ts' }
+      : { extension: 'src/extension.ts' },
+    absWorkingDir: __dirname,
+    outdir,
+    plugins: lazy ? [lazyModulesPlugin] : [],
+    metafile: true,
+  };
+}
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension.ts', net: 'src/api/network.ts' },
-    outdir: 'dist',
-    plugins: [lazyModulesPlugin],
-    metafile: true,
-  },
+  extensionBuild({ production, outdir: 'dist' }),
   {
     ...common,
     minify: false,
@@ -92,7 +112,11 @@ async function main() {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+module.exports = { extensionBuild };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
