@@ -24,7 +24,16 @@ export function testCertificates(): TestCertificates {
   if (made) return made;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flora-certs-'));
   const file = (name: string) => path.join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const openssl = (...args: string[]) => {
+    try {
+      return execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error('The TLS tests need the openssl command (Debian: apt-get install openssl).');
+      }
+      throw err;
+    }
+  };
   const san = 'subjectAltName=IP:127.0.0.1,DNS:localhost';
 
   openssl(
