@@ -1,5 +1,10 @@
 // One build script for every bundle: `node esbuild.js [--production] [--watch]`.
-// - dist/extension.js: the extension (Node, CommonJS, `vscode` provided by the host);
+// - dist/extension.js: the extension (Node, CommonJS, `vscode` provided by the host), kept small:
+//   what activation loads;
+// - dist/net.js: the HTTP stack (undici, src/api/network.ts), loaded by extension.js on the first
+//   request with a plain require() of the sibling file (see `lazyModules`);
+// - dist/previews.js: the preview panels, galleries and Save Output (src/ui/preview), loaded alike
+//   when a preview command first runs;
 // - out/test/integration/suite.js: the mocha suite that runs inside the extension host;
 // - dist/media/preview.js: the script of the preview webviews (browser, IIFE).
 const esbuild = require('esbuild');
@@ -21,9 +26,61 @@ const common = {
   external: ['vscode'],
 };
 
+/**
+ * Modules bundled apart and loaded on first use: an `import('./network')` in the extension's code
+ * becomes `require('./net.js')` of the sibling bundle instead of pulling undici into extension.js.
+ * Only dynamic import() may name them (a static import would load them at activation).
+ */
+const lazyModules = {
+  [path.join(__dirname, 'src', 'api', 'network.ts')]: './net.js',
+  [path.join(__dirname, 'src', 'ui', 'preview', 'index.ts')]: './previews.js',
+};
+
+/** @type {import('esbuild').Plugin} */
+const lazyModulesPlugin = {
+  name: 'lazy-modules',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.namespace === 'lazy') return { path: args.path, external: true };
+      if (args.kind !== 'dynamic-import') return undefined;
+      const resolved = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '');
+      const target = lazyModules[resolved] ?? lazyModules[`${resolved}.ts`];
+      return target ? { path: target, namespace: 'lazy' } : undefined;
+    });
+    // A stand-in module whose body runs only when the import() runs: a CommonJS require() of the
+    // sibling bundle (the extension host loads extensions as CommonJS).
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+      resolveDir: __dirname,
+    }));
+  },
+};
+
+/**
+ * The extension's own bundles. bench/startup.ts builds them elsewhere too (and, as its baseline,
+ * with `lazy: false`: one bundle with everything in it, as before the split).
+ * @param {{ production: boolean; outdir: string; lazy?: boolean }} options
+ * @returns {import('esbuild').BuildOptions}
+ */
+function extensionBuild({ production, outdir, lazy = true }) {
+  return {
+    ...common,
+    sourcemap: !production,
+    minify: production,
+    entryPoints: lazy
+      ? { extension: 'src/extension.ts', net: 'src/api/network.ts', previews: 'src/ui/preview/index.ts' }
+      : { extension: 'src/extension.ts' },
+    absWorkingDir: __dirname,
+    outdir,
+    plugins: lazy ? [lazyModulesPlugin] : [],
+    metafile: true,
+  };
+}
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  extensionBuild({ production, outdir: 'dist' }),
   {
     ...common,
     minify: false,
@@ -55,7 +112,11 @@ async function main() {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+module.exports = { extensionBuild };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

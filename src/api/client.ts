@@ -1,10 +1,10 @@
 /**
- * FloraClient: the only code that talks HTTP to FLORA. One keep-alive undici pool per client,
- * zod at the boundary, typed errors, bounded retries that honour Retry-After, a timeout per
+ * FloraClient: the only code that talks HTTP to FLORA. Its requests go through the extension's
+ * shared, proxy-aware dispatcher (transport.ts), or a keep-alive pool of its own, zod at the boundary, typed errors, bounded retries that honour Retry-After, a timeout per
  * request and AbortSignal cancellation. The key goes only to the configured origin.
  */
 import * as l10n from '@vscode/l10n';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock';
 import {
   CancelledError,
@@ -20,6 +20,7 @@ import {
 } from './errors';
 import { redact, redactingLogger, rememberSecret, silentLogger, type Logger } from './logger';
 import { walkPages, type WalkOptions } from './pagination';
+import { loadNetwork } from './transport';
 import {
   ErrorEnvelope,
   parseListEnvelope,
@@ -68,8 +69,13 @@ export interface FloraClientOptions {
    * when absent. Announced lengths are refused before reading, others once the cap is passed.
    */
   maxResponseBytes?: number;
-  /** For tests and benchmarks; the client creates (and closes) its own pool when absent. */
-  dispatcher?: Dispatcher;
+  /**
+   * What requests go through: a dispatcher, or a function asked before every request (the
+   * extension's shared proxy-aware one, which a settings change replaces). Neither is closed by
+   * the client. When absent the client creates (and closes) a keep-alive pool of its own, loaded
+   * on the first request so that constructing a client never loads undici.
+   */
+  dispatcher?: Dispatcher | (() => Dispatcher | Promise<Dispatcher>);
   connections?: number;
 }
 
@@ -181,8 +187,7 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
 export class FloraClient implements FloraApi {
   readonly baseUrl: URL;
   private readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private ownDispatcher: Promise<Dispatcher> | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -195,13 +200,6 @@ export class FloraClient implements FloraApi {
   constructor(private readonly options: FloraClientOptions) {
     this.baseUrl = validateBaseUrl(options.baseUrl);
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-    this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Pool(this.baseUrl.origin, {
-        connections: options.connections ?? 4,
-        keepAliveTimeout: 30_000,
-      });
     this.logger = redactingLogger(options.logger ?? silentLogger, () => this.lastKey);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -327,7 +325,19 @@ export class FloraClient implements FloraApi {
 
   /** Closes the connection pool the client created; an injected dispatcher is left alone. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    const own = this.ownDispatcher;
+    this.ownDispatcher = undefined;
+    if (own) await (await own).close();
+  }
+
+  private dispatcher(): Promise<Dispatcher> {
+    const given = this.options.dispatcher;
+    if (typeof given === 'function') return Promise.resolve(given());
+    if (given) return Promise.resolve(given);
+    this.ownDispatcher ??= loadNetwork().then((net) =>
+      net.createPool(this.baseUrl.origin, this.options.connections ?? 4),
+    );
+    return this.ownDispatcher;
   }
 
   // ---- plumbing ----
@@ -445,7 +455,9 @@ export class FloraClient implements FloraApi {
     let status = 0;
     let requestId: string | undefined;
     try {
-      const res = await this.dispatcher.request({
+      const res = await (
+        await this.dispatcher()
+      ).request({
         origin: this.baseUrl.origin,
         path,
         method: 'GET',

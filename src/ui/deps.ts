@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../api/logger';
 import type { SwitchingClient } from '../api/switchingClient';
+import type { Transport } from '../api/transport';
 import type { Poller } from '../model/poller';
 import type { Store } from '../model/store';
 import type { ApiKeyStore } from './apiKey';
@@ -12,6 +13,8 @@ export interface Deps {
   store: Store;
   poller: Poller;
   api: SwitchingClient;
+  /** The shared proxy-aware HTTP stack: downloads go through it too. */
+  transport: Transport;
   keys: ApiKeyStore;
   tree: GenerationsTreeProvider;
   view: vscode.TreeView<FloraNode>;

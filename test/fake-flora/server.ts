@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { API_PREFIX, errorBody, handleApi, matchRoute, type ApiResult } from './api';
 import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control';
@@ -101,7 +102,7 @@ export class FakeFlora implements ControlTarget {
     port: number,
     private readonly opts: FakeFloraOptions,
   ) {
-    this.origin = `http://127.0.0.1:${port}`;
+    this.origin = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     this.baseUrl = this.origin + API_PREFIX;
     this.apiKey = opts.apiKey ?? DEFAULT_API_KEY;
     this.logLine = opts.log ?? (() => undefined);
@@ -112,7 +113,7 @@ export class FakeFlora implements ControlTarget {
     };
     this.store = this.buildStore();
     this.desk = new GenerateDesk(this.store, opts.idempotency, opts.credits);
-    server.on('connection', (socket: Socket) => {
+    server.on(opts.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -120,7 +121,9 @@ export class FakeFlora implements ControlTarget {
   }
 
   static async start(opts: FakeFloraOptions = {}): Promise<FakeFlora> {
-    const server = createServer({ keepAliveTimeout: 5_000 });
+    const server = opts.tls
+      ? createHttpsServer({ keepAliveTimeout: 5_000, key: opts.tls.key, cert: opts.tls.cert })
+      : createServer({ keepAliveTimeout: 5_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', () => {
@@ -363,6 +366,9 @@ export class FakeFlora implements ControlTarget {
       route: match?.route ?? null,
       status: null,
       authorization: authOf(req, this.apiKey),
+      ...(req.headers['proxy-authorization'] !== undefined
+        ? { proxyAuthorization: String(req.headers['proxy-authorization']) }
+        : {}),
       fault: null,
       time: this.now(),
     };

@@ -134,6 +134,11 @@ export interface FakeFloraOptions {
   /** Each workspace's credit balance at start (POST /generate charges a model's estimated credits); default 10 000. */
   credits?: number;
   log?: (line: string) => void;
+  /**
+   * Serve https with this key and certificate (PEM) instead of plain http; `origin` is then
+   * `https://127.0.0.1:<port>`, so the certificate must name IP 127.0.0.1.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type FormatOptions = Pick<Required<FakeFloraOptions>, 'lastCursor' | 'timeUnit' | 'progressScale'>;
@@ -204,6 +209,8 @@ export interface RequestLogEntry {
   time: number;
   /** `large-body` only: bytes written before the answer ended or the client hung up (set then). */
   bytesSent?: number;
+  /** The Proxy-Authorization header, when one arrived (it never should: it is for proxies only). */
+  proxyAuthorization?: string;
 }
 
 export interface GenerationFilter {

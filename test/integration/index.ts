@@ -14,6 +14,7 @@ const testModules: Array<() => Promise<unknown>> = [
   () => import('./live.test.js'),
   () => import('./preview.test.js'),
   () => import('./l10n.test.js'),
+  () => import('./proxy.test.js'),
 ];
 
 export interface TestResult {

@@ -1,48 +1,16 @@
 /**
- * The output preview feature: generation previews, project galleries, "Save Output…", and
- * drag-and-drop of outputs into editors. `registerPreview` is its one entry point.
+ * The output preview feature: generation previews, project galleries, "Save Output…". Loaded on
+ * first use (bundled apart as dist/previews.js); lazy.ts registers its commands at activation.
  */
 import * as vscode from 'vscode';
 import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model/format';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import type { FloraNode } from '../nodes';
-import { ROW_COMMANDS } from '../tree';
-import { MARKDOWN_DROP_KIND, MarkdownOutputDropProvider } from './dragAndDrop';
-import { GALLERY_VIEW_TYPE, PREVIEW_VIEW_TYPE } from './messages';
-import { PreviewManager } from './manager';
+import type { PreviewManager } from './manager';
 import type { SaveOptions, SaveResult } from './save';
 
-export { OutputDragAndDropController } from './dragAndDrop';
 export { PreviewManager } from './manager';
-
-export function registerPreview(
-  deps: Deps,
-  context: vscode.ExtensionContext,
-): { disposables: vscode.Disposable[]; previews: PreviewManager } {
-  const previews = new PreviewManager(deps, context.extensionUri);
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'flora.preview': (node) => previewGeneration(deps, previews, node),
-    [ROW_COMMANDS.preview]: () => {
-      const row = deps.tree.clickedRow();
-      return row ? previewGeneration(deps, previews, row) : undefined;
-    },
-    'flora.previewProject': (node) => previewProject(deps, previews, node),
-    'flora.saveOutput': (node, options) => saveOutputCommand(deps, previews, node, options),
-  };
-  const disposables: vscode.Disposable[] = [
-    previews,
-    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews.previewSerializer),
-    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, previews.gallerySerializer),
-    vscode.languages.registerDocumentDropEditProvider(
-      { language: 'markdown' },
-      new MarkdownOutputDropProvider(deps.store),
-      { dropMimeTypes: ['text/uri-list'], providedDropEditKinds: [MARKDOWN_DROP_KIND] },
-    ),
-    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
-  ];
-  return { disposables, previews };
-}
 
 /** A generation row, an output row, a generation id; or nothing, and the user picks from what is loaded. */
 export async function previewGeneration(

@@ -13,7 +13,7 @@ import { GalleryPanel, PreviewPanel, type PanelHost } from './panels';
 import { saveOutput, type SaveOptions, type SaveResult } from './save';
 import type { ViewContext } from './view';
 
-export type PreviewDeps = Pick<Deps, 'store' | 'api' | 'logger'>;
+export type PreviewDeps = Pick<Deps, 'store' | 'api' | 'logger' | 'transport'>;
 
 export interface OpenOptions {
   /** Keep the keyboard where it is (a click in the tree): default true. */

@@ -1,7 +1,8 @@
 /**
  * "Save Output…": asks where (proposing a readable name with the right extension), then writes the
  * text or downloads the media with progress and cancel, within MAX_DOWNLOAD_BYTES, leaving nothing
- * partial behind. Media hosts get no FLORA key (downloadToFile sends no credentials).
+ * partial behind. Media hosts get no FLORA key (downloadToFile sends no credentials). Downloads go
+ * through the extension's proxy-aware transport, as API requests do.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,7 +28,7 @@ export type SaveResult =
   | { saved: false; reason: 'no-output' | 'dismissed' | DownloadFailure; message?: string };
 
 export async function saveOutput(
-  deps: Pick<Deps, 'store' | 'logger'>,
+  deps: Pick<Deps, 'store' | 'logger' | 'transport'>,
   generationId: string,
   outputId: string,
   options: SaveOptions = {},
@@ -97,6 +98,7 @@ export async function saveOutput(
           signal: abort.signal,
           maxBytes: options.maxBytes,
           onProgress,
+          fetch: deps.transport.fetch,
         });
         return { saved: true, uri: target, bytes };
       } catch (err) {
@@ -138,13 +140,15 @@ export async function saveOutput(
 }
 
 async function askTarget(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'store' | 'transport'>,
   generation: Generation,
   output: GenerationOutput,
 ): Promise<vscode.Uri | undefined> {
   // The URL usually says what the file is; otherwise ask the server (HEAD) before proposing a name.
   const contentType =
-    output.kind === 'text' || extensionForUrl(output.url) ? undefined : await probeContentType(output.url);
+    output.kind === 'text' || extensionForUrl(output.url)
+      ? undefined
+      : await probeContentType(output.url, { fetch: deps.transport.fetch });
   const extension = chooseExtension(output, contentType);
   const index = generation.outputs.length > 1 ? generation.outputs.indexOf(output) + 1 : undefined;
   const fileName = proposeFileName({
@@ -171,7 +175,12 @@ async function askTarget(
 async function download(
   url: string,
   target: vscode.Uri,
-  options: { signal: AbortSignal; maxBytes?: number; onProgress: (received: number, total?: number) => void },
+  options: {
+    signal: AbortSignal;
+    maxBytes?: number;
+    onProgress: (received: number, total?: number) => void;
+    fetch: typeof fetch;
+  },
 ): Promise<{ bytes: number }> {
   if (target.scheme === 'file') return downloadToFile(url, target.fsPath, options);
 
