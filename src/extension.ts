@@ -1,5 +1,4 @@
 /** Composition root: reads settings and the key, builds client → store → poller → views, registers commands. */
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
 import { Transport } from './api/transport';
@@ -12,6 +11,7 @@ import { revealGeneration } from './ui/actions/running';
 import { ApiKeyStore } from './ui/apiKey';
 import { registerCommands } from './ui/commands';
 import type { Deps } from './ui/deps';
+import { configureL10n } from './ui/l10n';
 import { createLogger } from './ui/logger';
 import { onDidChangeNetworkSettings, readNetworkSettings } from './ui/network';
 import type { FloraNode } from './ui/nodes';
@@ -48,9 +48,7 @@ const SNAPSHOT_THROTTLE_MS = 30_000;
 
 export async function activate(context: vscode.ExtensionContext): Promise<FloraExtensionApi | undefined> {
   const started = performance.now();
-  // The api and model layers (no vscode import) translate through @vscode/l10n: hand it the
-  // bundle VS Code loaded for the display language (none for English: the source strings).
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  configureL10n();
   let hasKey = false;
   const { channel, logger } = createLogger();
   const settings = createSettings();

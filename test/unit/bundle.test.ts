@@ -80,3 +80,24 @@ describe('activation bundle', () => {
     }
   });
 });
+
+describe('translations in every bundle', () => {
+  it('each bundle with its own copy of @vscode/l10n hands it VS Code’s translations when it loads', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flora-bundle-l10n-'));
+    try {
+      const meta = (await esbuild.build(extensionBuild({ production: true, outdir: dir }))).metafile!;
+      const carrying = Object.entries(meta.outputs).filter(([, o]) =>
+        Object.keys(o.inputs).some((f) => f.includes('node_modules/@vscode/l10n/')),
+      );
+      assert.ok(carrying.length >= 2, 'extension.js and previews.js both carry @vscode/l10n');
+      for (const [file, output] of carrying) {
+        assert.ok(
+          Object.keys(output.inputs).some((f) => f.endsWith('src/ui/l10n.ts')),
+          `${file} carries @vscode/l10n but never configures it: its strings would stay English`,
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,11 +6,15 @@ import * as vscode from 'vscode';
 import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model/format';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
+import { configureL10n } from '../l10n';
 import type { FloraNode } from '../nodes';
 import type { PreviewManager } from './manager';
 import type { SaveOptions, SaveResult } from './save';
 
 export { PreviewManager } from './manager';
+
+// This module is bundled apart (dist/previews.js) with its own copy of @vscode/l10n.
+configureL10n();
 
 /** A generation row, an output row, a generation id; or nothing, and the user picks from what is loaded. */
 export async function previewGeneration(
