@@ -31,6 +31,8 @@ export interface FloraExtensionApi {
   notifier: FinishNotifier;
   statusBar: RunningStatusBar;
   previews: PreviewManager;
+  /** The instant-start snapshot file, and a write of it now (instead of within 30 s). */
+  snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
 }
 
 /**
@@ -121,16 +123,19 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
   );
 
   // ---- instant start: last session's tree at once, then a refresh that confirms it
-  const cache = new SnapshotCache(context.globalState);
+  const cache = new SnapshotCache(context.globalStorageUri, context.globalState, logger);
   let account: string | undefined;
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveSnapshot = () => {
+  const saveSnapshot = (): Promise<void> => {
+    if (snapshotTimer) clearTimeout(snapshotTimer);
     snapshotTimer = undefined;
-    if (account && store.workspaceList().loaded) void cache.save(account, store.snapshot());
+    return account && store.workspaceList().loaded
+      ? cache.save(account, store.snapshot())
+      : Promise.resolve();
   };
   context.subscriptions.push(
     store.onDidChange(() => {
-      snapshotTimer ??= setTimeout(saveSnapshot, SNAPSHOT_THROTTLE_MS);
+      snapshotTimer ??= setTimeout(() => void saveSnapshot(), SNAPSHOT_THROTTLE_MS);
     }),
     { dispose: () => snapshotTimer && clearTimeout(snapshotTimer) },
   );
@@ -144,11 +149,19 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     if (!first && key === currentKey && keyBaseUrl === settings.apiBaseUrl()) return;
     currentKey = key;
     keyBaseUrl = settings.apiBaseUrl();
+    const nextAccount = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
+    // The file is read while VS Code still starts (a local read, well before any FLORA answer).
+    const snapshot = first && nextAccount ? await cache.load(nextAccount) : undefined;
+    // Signed out, or another key or API: the last account's data is not kept on disk.
+    if (!first || !key) {
+      if (snapshotTimer) clearTimeout(snapshotTimer);
+      snapshotTimer = undefined;
+      void cache.delete();
+    }
     hasKey = !!key;
     await vscode.commands.executeCommand('setContext', 'flora.hasApiKey', hasKey);
     store.clear();
-    account = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
-    const snapshot = first && account ? cache.load(account) : undefined;
+    account = nextAccount;
     if (snapshot && store.restore(snapshot)) {
       logger.info(
         `Showing ${snapshot.generations.length} generations from the last session until refreshed.`,
@@ -188,7 +201,16 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
 
   logger.info(`FLORA Generations activated (API ${settings.apiBaseUrl()}).`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { tree, view, store, poller, notifier, statusBar, previews: preview.previews };
+  return {
+    tree,
+    view,
+    store,
+    poller,
+    notifier,
+    statusBar,
+    previews: preview.previews,
+    snapshot: { cache, saveNow: saveSnapshot },
+  };
 }
 
 export function deactivate(): void {

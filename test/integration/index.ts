@@ -13,6 +13,7 @@ const testModules: Array<() => Promise<unknown>> = [
   () => import('./tree.test.js'),
   () => import('./live.test.js'),
   () => import('./preview.test.js'),
+  () => import('./snapshot.test.js'),
 ];
 
 export interface TestResult {
