@@ -1,7 +1,8 @@
 /** Composition root: reads settings and the key, builds client → store → poller → views, registers commands. */
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
-import { Poller } from './model/poller';
+import { MinuteTicker } from './model/minuteTicker';
+import { Poller, systemTimers } from './model/poller';
 import { Store, type Filter } from './model/store';
 import { describeFilter, FILTER_STATE_KEY } from './ui/actions/filter';
 import { openInBrowser, openOutput, RUN_SCHEME, RunDetailsProvider } from './ui/actions/outputs';
@@ -31,6 +32,10 @@ export interface FloraExtensionApi {
   notifier: FinishNotifier;
   statusBar: RunningStatusBar;
   previews: PreviewManager;
+  /** The time relative times are shown against: tests move it by `offsetMs` instead of waiting. */
+  clock: { offsetMs: number; now(): number };
+  /** The once-a-minute re-render of relative times (tests `poke` it after moving the clock). */
+  ticker: MinuteTicker;
   /** The instant-start snapshot file, and a write of it now (instead of within 30 s). */
   snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
 }
@@ -68,7 +73,9 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
   const saved = context.workspaceState.get<Filter>(FILTER_STATE_KEY);
   if (saved) store.setFilter(saved);
 
-  const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey });
+  // Date.now, unless a test moved it (offsetMs is 0 outside tests; only tests get this object).
+  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
+  const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey, now: clock.now });
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -99,8 +106,25 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
       logger.warn(`Notification action failed: ${err instanceof Error ? err.message : String(err)}`),
   });
   context.subscriptions.push(tree, view, tree.attach(view), statusBar, notifier, ...registerCommands(deps));
-  const preview = registerPreview(deps, context);
+  const preview = registerPreview(deps, context, clock.now);
   context.subscriptions.push(...preview.disposables);
+
+  // ---- relative times ("5m ago") move on by themselves while on screen, without a request
+  const ticker = new MinuteTicker({
+    isActive: () => view.visible || preview.previews.anyVisible,
+    timers: { ...systemTimers, now: clock.now },
+    onListenerError: (err) =>
+      logger.error(`Updating relative times failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  context.subscriptions.push(
+    ticker,
+    ticker.onDidTick(() => {
+      tree.refreshTimes();
+      preview.previews.refreshTimes();
+    }),
+    view.onDidChangeVisibility(() => ticker.poke()),
+  );
+  ticker.start();
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
   );
@@ -209,6 +233,8 @@ export function activate(context: vscode.ExtensionContext): FloraExtensionApi | 
     notifier,
     statusBar,
     previews: preview.previews,
+    clock,
+    ticker,
     snapshot: { cache, saveNow: saveSnapshot },
   };
 }

@@ -14,6 +14,7 @@ const testModules: Array<() => Promise<unknown>> = [
   () => import('./live.test.js'),
   () => import('./preview.test.js'),
   () => import('./snapshot.test.js'),
+  () => import('./times.test.js'),
 ];
 
 export interface TestResult {

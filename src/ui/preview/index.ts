@@ -19,8 +19,9 @@ export { PreviewManager } from './manager';
 export function registerPreview(
   deps: Deps,
   context: vscode.ExtensionContext,
+  now?: () => number,
 ): { disposables: vscode.Disposable[]; previews: PreviewManager } {
-  const previews = new PreviewManager(deps, context.extensionUri);
+  const previews = new PreviewManager(deps, context.extensionUri, now);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'flora.preview': (node) => previewGeneration(deps, previews, node),
     [ROW_COMMANDS.preview]: () => {
