@@ -17,6 +17,7 @@ const mainModules: Array<() => Promise<unknown>> = [
   () => import('./preview.test.js'),
   () => import('./snapshot.test.js'),
   () => import('./times.test.js'),
+  () => import('./virtualFs.test.js'),
 ];
 
 /** Run in a host with workspace trust on and the folder untrusted (Restricted Mode). */
