@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { SwitchingClient } from './api/switchingClient';
 import { Transport } from './api/transport';
-import { Poller } from './model/poller';
+import { MinuteTicker } from './model/minuteTicker';
+import { Poller, systemTimers } from './model/poller';
 import { Store, type Filter } from './model/store';
 import { describeFilter, FILTER_STATE_KEY } from './ui/actions/filter';
 import { openInBrowser, openOutput, RUN_SCHEME, RunDetailsProvider } from './ui/actions/outputs';
@@ -38,6 +39,12 @@ export interface FloraExtensionApi {
   previews: PreviewManager;
   /** performance.now() marks of this activation (bench/startup.ts reads them). */
   timing: { activateMs: number };
+  /** The time relative times are shown against: tests move it by `offsetMs` instead of waiting. */
+  clock: { offsetMs: number; now(): number };
+  /** The once-a-minute re-render of relative times (tests `poke` it after moving the clock). */
+  ticker: MinuteTicker;
+  /** The instant-start snapshot file, and a write of it now (instead of within 30 s). */
+  snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
 }
 
 /**
@@ -85,7 +92,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
   const saved = context.workspaceState.get<Filter>(FILTER_STATE_KEY);
   if (saved) store.setFilter(saved);
 
-  const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey });
+  // Date.now, unless a test moved it (offsetMs is 0 outside tests; only tests get this object).
+  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
+  const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey, now: clock.now });
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -117,8 +126,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
       logger.warn(`Notification action failed: ${err instanceof Error ? err.message : String(err)}`),
   });
   context.subscriptions.push(tree, view, tree.attach(view), statusBar, notifier, ...registerCommands(deps));
-  const preview = registerPreview(deps, context);
+  const preview = registerPreview(deps, context, clock.now);
   context.subscriptions.push(...preview.disposables);
+
+  // ---- relative times ("5m ago") move on by themselves while on screen, without a request
+  const ticker = new MinuteTicker({
+    isActive: () => view.visible || (preview.loaded()?.anyVisible ?? false),
+    timers: { ...systemTimers, now: clock.now },
+    onListenerError: (err) =>
+      logger.error(`Updating relative times failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  context.subscriptions.push(
+    ticker,
+    ticker.onDidTick(() => {
+      tree.refreshTimes();
+      preview.loaded()?.refreshTimes();
+    }),
+    view.onDidChangeVisibility(() => ticker.poke()),
+  );
+  ticker.start();
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
   );
@@ -141,16 +167,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
   );
 
   // ---- instant start: last session's tree at once, then a refresh that confirms it
-  const cache = new SnapshotCache(context.globalState);
+  const cache = new SnapshotCache(context.globalStorageUri, context.globalState, logger);
   let account: string | undefined;
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveSnapshot = () => {
+  const saveSnapshot = (): Promise<void> => {
+    if (snapshotTimer) clearTimeout(snapshotTimer);
     snapshotTimer = undefined;
-    if (account && store.workspaceList().loaded) void cache.save(account, store.snapshot());
+    return account && store.workspaceList().loaded
+      ? cache.save(account, store.snapshot())
+      : Promise.resolve();
   };
   context.subscriptions.push(
     store.onDidChange(() => {
-      snapshotTimer ??= setTimeout(saveSnapshot, SNAPSHOT_THROTTLE_MS);
+      snapshotTimer ??= setTimeout(() => void saveSnapshot(), SNAPSHOT_THROTTLE_MS);
     }),
     { dispose: () => snapshotTimer && clearTimeout(snapshotTimer) },
   );
@@ -164,11 +193,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     if (!first && key === currentKey && keyBaseUrl === settings.apiBaseUrl()) return;
     currentKey = key;
     keyBaseUrl = settings.apiBaseUrl();
+    const nextAccount = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
+    // The file is read while VS Code still starts (a local read, well before any FLORA answer).
+    const snapshot = first && nextAccount ? await cache.load(nextAccount) : undefined;
+    // Signed out, or another key or API: the last account's data is not kept on disk.
+    if (!first || !key) {
+      if (snapshotTimer) clearTimeout(snapshotTimer);
+      snapshotTimer = undefined;
+      void cache.delete();
+    }
     hasKey = !!key;
     await vscode.commands.executeCommand('setContext', 'flora.hasApiKey', hasKey);
     store.clear();
-    account = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
-    const snapshot = first && account ? cache.load(account) : undefined;
+    account = nextAccount;
     if (snapshot && store.restore(snapshot)) {
       logger.info(
         `Showing ${snapshot.generations.length} generations from the last session until refreshed.`,
@@ -226,6 +263,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     // tests they load when a preview command first runs).
     previews: await preview.previews(),
     timing: { activateMs },
+    clock,
+    ticker,
+    snapshot: { cache, saveNow: saveSnapshot },
   };
 }
 

@@ -474,9 +474,11 @@ export class FloraClient implements FloraApi {
       const limit = ok ? this.maxResponseBytes : Math.min(this.maxResponseBytes, MAX_ERROR_BODY_BYTES);
       const text = await readCapped(res, limit);
       const ms = Math.round(performance.now() - started);
-      this.logger.info(
-        `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`,
-      );
+      // A request that worked is routine (debug: shown when the user asks for it); one that did
+      // not stays visible at the default level.
+      const line = `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`;
+      if (ok) this.logger.debug(line);
+      else this.logger.warn(line);
       if (ok) {
         if (text === undefined) {
           throw new ResponseTooLargeError(

@@ -107,6 +107,14 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     this.queue(undefined);
   }
 
+  /**
+   * Time moved on ("just now" → "1m ago"): only the generation rows VS Code shows whose text now
+   * reads differently are refreshed, from the store, without asking FLORA.
+   */
+  refreshTimes(): void {
+    for (const id of [...this.shown.keys()]) if (id.startsWith('gen:')) this.queueRow(id);
+  }
+
   // ------------------------------------------------------------ TreeDataProvider
 
   /** Answers at once from the store (never waits on FLORA); loads what is missing in the background. */

@@ -7,15 +7,23 @@ import Mocha from 'mocha';
 /**
  * Every integration test module, in run order: add a line here for a new suite. The dynamic imports
  * are bundled into the same file but evaluated lazily, so they run after mocha's globals exist.
+ * FLORA_TEST_SUITE picks the set: the runner launches the host once per set (workspace trust is
+ * decided per launch).
  */
-const testModules: Array<() => Promise<unknown>> = [
+const mainModules: Array<() => Promise<unknown>> = [
   () => import('./activation.test.js'),
   () => import('./tree.test.js'),
   () => import('./live.test.js'),
   () => import('./preview.test.js'),
   () => import('./l10n.test.js'),
   () => import('./proxy.test.js'),
+  () => import('./snapshot.test.js'),
+  () => import('./times.test.js'),
+  () => import('./virtualFs.test.js'),
 ];
+
+/** Run in a host with workspace trust on and the folder untrusted (Restricted Mode). */
+const restrictedModules: Array<() => Promise<unknown>> = [() => import('./restricted.test.js')];
 
 export interface TestResult {
   passed: number;
@@ -45,6 +53,7 @@ export async function run(): Promise<void> {
   plainSymbols();
   // What `mocha.loadFiles` does per file: install suite()/test()/setup()… as globals.
   mocha.suite.emit('pre-require', globalThis, '', mocha);
+  const testModules = process.env.FLORA_TEST_SUITE === 'restricted' ? restrictedModules : mainModules;
   for (const load of testModules) await load();
 
   const result: TestResult = { passed: 0, failed: 0, pending: 0, tests: [], failures: [] };

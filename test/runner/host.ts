@@ -51,7 +51,19 @@ export interface CodeServerOptions {
   workspace?: string;
   /** User settings written before start (`flora.pollInterval`, …). */
   settings?: Record<string, unknown>;
+  /**
+   * 'untrusted': workspace trust on and the folder not trusted (Restricted Mode, no startup
+   * prompt). Default: workspace trust off, as for a folder the user trusts.
+   */
+  workspaceTrust?: 'off' | 'untrusted';
 }
+
+/** User settings that open the folder in Restricted Mode without asking. */
+const RESTRICTED_MODE_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
 
 export interface CodeServer {
   readonly origin: string;
@@ -72,10 +84,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const { dir } = options;
   const workspace = options.workspace ?? path.join(dir, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
-  if (options.settings) {
+  const restricted = options.workspaceTrust === 'untrusted';
+  const settings = restricted ? { ...options.settings, ...RESTRICTED_MODE_SETTINGS } : options.settings;
+  if (settings) {
     const userDir = path.join(dir, 'user', 'User');
     fs.mkdirSync(userDir, { recursive: true });
-    fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
   }
   const logFile = path.join(dir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
@@ -93,7 +107,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     path.join(dir, 'ext'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     workspace,
@@ -208,6 +222,8 @@ export interface WorkbenchOptions {
   viewport?: { width: number; height: number };
   /** User settings for the workbench. */
   settings?: Record<string, unknown>;
+  /** See CodeServerOptions.workspaceTrust. */
+  workspaceTrust?: 'off' | 'untrusted';
 }
 
 export interface Workbench {
@@ -256,7 +272,12 @@ export async function launchWorkbench(options: WorkbenchOptions): Promise<Workbe
     if (verbose()) log(`${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
   try {
-    codeServer = await startCodeServer({ dir, env: options.env, settings: options.settings });
+    codeServer = await startCodeServer({
+      dir,
+      env: options.env,
+      settings: options.settings,
+      workspaceTrust: options.workspaceTrust,
+    });
     progress(`code-server listening on ${codeServer.origin}`);
     const browserEnv = { ...inheritedEnv(), ...isolatedEnv(dir) };
     context = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {

@@ -63,6 +63,16 @@ export class ManualTimers implements Timers {
     assert.ok(next === undefined || next > ms, 'a timer would fire meanwhile');
     this.t += ms;
   }
+  /** Fires the next timer on its own (no poller to wait for) and returns how much time passed. */
+  fireNext(): number {
+    const next = [...this.queue].sort((a, b) => a.at - b.at)[0];
+    assert.ok(next, 'a timer is set');
+    const delay = next.at - this.t;
+    this.queue = this.queue.filter((q) => q !== next);
+    this.t = next.at;
+    next.cb();
+    return delay;
+  }
   /** Fires the next timer (moving the fake server's clock alike) and waits for the tick it starts. */
   async runNext(poller: Poller, server: FakeFlora): Promise<number> {
     const next = [...this.queue].sort((a, b) => a.at - b.at)[0];

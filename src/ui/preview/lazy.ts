@@ -20,10 +20,19 @@ export function loadPreview(): Promise<PreviewModule> {
 export function registerPreview(
   deps: Deps,
   context: vscode.ExtensionContext,
-): { disposables: vscode.Disposable[]; previews: () => Promise<PreviewManager> } {
+  now?: () => number,
+): {
+  disposables: vscode.Disposable[];
+  previews: () => Promise<PreviewManager>;
+  /** The manager once loaded (nothing to ask of it before: no preview was ever opened). */
+  loaded: () => PreviewManager | undefined;
+} {
   let manager: Promise<PreviewManager> | undefined;
+  let current: PreviewManager | undefined;
   const previews = () =>
-    (manager ??= loadPreview().then((m) => new m.PreviewManager(deps, context.extensionUri)));
+    (manager ??= loadPreview().then(
+      (m) => (current = new m.PreviewManager(deps, context.extensionUri, now)),
+    ));
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'flora.preview': async (node) => (await loadPreview()).previewGeneration(deps, await previews(), node),
     [ROW_COMMANDS.preview]: async () => {
@@ -53,5 +62,5 @@ export function registerPreview(
     ),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
-  return { disposables, previews };
+  return { disposables, previews, loaded: () => current };
 }

@@ -39,6 +39,8 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
   constructor(
     private readonly deps: PreviewDeps,
     readonly extensionUri: vscode.Uri,
+    /** The time relative times are shown against (injected by tests). */
+    private readonly now: () => number = Date.now,
   ) {
     this.subscription = deps.store.onDidChange((e) => this.onStoreChange(e));
   }
@@ -150,7 +152,7 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
     return {
       modelName: (id) => store.modelName(id),
       projectName: (id) => store.project(id)?.name,
-      now: Date.now(),
+      now: this.now(),
     };
   }
 
@@ -170,6 +172,22 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
 
   openPreview(generationId: string, options: { beside: boolean }): void {
     this.openGeneration(generationId, { beside: options.beside, preserveFocus: false });
+  }
+
+  /**
+   * Whether a preview or gallery is on screen (they show relative times). A hidden one needs no
+   * tick: when shown again, its webview asks for its content, rendered against the time then.
+   */
+  get anyVisible(): boolean {
+    return [...this.previewPanels.values(), ...this.galleryPanels.values()].some((p) => p.visible);
+  }
+
+  /**
+   * Time moved on: every panel re-renders its relative times. A panel posts only when its
+   * content reads differently, and the webview redraws only the items that changed.
+   */
+  refreshTimes(): void {
+    this.updateAll();
   }
 
   dispose(): void {
