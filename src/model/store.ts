@@ -701,7 +701,10 @@ export class Store {
           limit: this.pageSize(),
         }),
       store: (g) => {
-        this.remember(g.id, mergeGeneration(this.generationById.get(g.id), g));
+        // An unchanged generation keeps its object: the tree tells unchanged rows by it.
+        const old = this.generationById.get(g.id);
+        const merged = mergeGeneration(old, g);
+        this.remember(g.id, old && merged !== old && sameGeneration(old, merged) ? old : merged);
         if (!read.size) this.reading.add(read);
         read.add(g.id);
       },
