@@ -29,6 +29,11 @@ export interface Filter {
 }
 
 export interface ListState {
+  /**
+   * The list's ids in order. The store grows this array in place ("Load more" appends a page, a
+   * live insert splices one id in), so that a change costs what it adds, not the list's length:
+   * copy it to keep what it holds now.
+   */
   readonly ids: readonly string[];
   readonly nextCursor?: string;
   readonly pagesLoaded: number;
@@ -87,7 +92,14 @@ export interface StoreOptions {
   cacheSlack?: number;
 }
 
-const EMPTY: ListState = { ids: [], pagesLoaded: 0, loaded: false, loading: false, stale: false, skipped: 0 };
+const EMPTY: ListState = {
+  ids: Object.freeze([]),
+  pagesLoaded: 0,
+  loaded: false,
+  loading: false,
+  stale: false,
+  skipped: 0,
+};
 
 /**
  * Failures that every further request of a refresh would meet alike (FLORA down or unreachable,
@@ -155,6 +167,8 @@ export class Store {
   private readonly followedCursors = new Map<string, Set<string>>();
   /** Open previews (and anything else) that need a generation kept: id → number of holders. */
   private readonly retained = new Map<string, number>();
+  /** What each generation walk in progress has read and not yet put on its list: not evicted. */
+  private readonly reading = new Set<ReadonlySet<string>>();
   private readonly logger: Logger;
 
   /** Logs what a listener of this object's events threw; the other listeners still ran. */
@@ -220,9 +234,12 @@ export class Store {
   }
 
   generations(projectId: string): Generation[] {
-    return this.generationList(projectId)
-      .ids.map((id) => this.generationById.get(id))
-      .filter((g): g is Generation => !!g);
+    const out: Generation[] = [];
+    for (const id of this.generationList(projectId).ids) {
+      const g = this.generationById.get(id);
+      if (g) out.push(g);
+    }
+    return out;
   }
 
   generation(id: string): Generation | undefined {
@@ -392,11 +409,10 @@ export class Store {
       const changed = !old || !sameGeneration(old, merged);
       this.remember(g.id, changed ? merged : old);
       const list = this.generationLists.get(g.projectId);
-      if (list?.loaded && !list.ids.includes(g.id) && this.matchesFilter(merged)) {
-        this.generationLists.set(
-          g.projectId,
-          this.capped(list, insertByTime(list.ids, merged, this.generationById)),
-        );
+      if (list?.loaded && !membersOf(list.ids).has(g.id) && this.matchesFilter(merged)) {
+        const ids = list.ids as string[]; // the store's own array (see ListState.ids)
+        insertByTime(ids, merged, this.generationById);
+        this.generationLists.set(g.projectId, this.capped(list, ids));
         touchedLists.add(g.projectId);
       } else if (old && changed) {
         this.changes.fire({ kind: 'generation', id: g.id });
@@ -438,11 +454,12 @@ export class Store {
   private capped(list: ListState, ids: string[]): ListState {
     const cap = Math.max(1, list.pagesLoaded) * this.pageSize() + LIVE_INSERT_SLACK;
     if (ids.length <= cap) return { ...list, ids };
+    truncateIds(ids, cap);
     // Dropped from the end: with a cursor, "Load more" reaches them again. A list that was
     // complete has no cursor to offer, so it is marked stale: a refresh brings FLORA's cursor.
     // A keyset cursor (FLORA does not say which kind it uses) would not bring the dropped items
     // back either: the list is marked stale, so the next refresh re-reads its pages.
-    return { ...list, ids: ids.slice(0, cap), stale: true };
+    return { ...list, ids, stale: true };
   }
 
   /** Stores a generation as the most recently seen (the eviction order is least recent first). */
@@ -458,10 +475,19 @@ export class Store {
   private evict(): void {
     const slack = this.options.cacheSlack ?? GENERATION_CACHE_SLACK;
     if (this.generationById.size <= slack) return;
-    const keep = new Set<string>(this.retained.keys());
-    for (const list of this.generationLists.values()) for (const id of list.ids) keep.add(id);
+    // Nothing to evict while the lists hold all but `slack` of them (the common case while pages
+    // load): checked from the lists' lengths, without visiting their ids.
+    let listed = 0;
+    for (const list of this.generationLists.values()) listed += list.ids.length;
+    if (this.generationById.size <= listed + slack) return;
+    const lists = [...this.generationLists.values()].map((l) => membersOf(l.ids));
+    const reading = [...this.reading];
     const spare: string[] = [];
-    for (const [id, g] of this.generationById) if (!keep.has(id) && !isActive(g.status)) spare.push(id);
+    for (const [id, g] of this.generationById) {
+      if (this.retained.has(id) || isActive(g.status) || lists.some((m) => m.has(id))) continue;
+      if (reading.some((r) => r.has(id))) continue;
+      spare.push(id);
+    }
     for (let i = 0; i < spare.length - slack; i++) this.generationById.delete(spare[i]);
   }
 
@@ -581,8 +607,10 @@ export class Store {
     for (const p of snapshot.projects) this.projectById.set(p.id, p);
     for (const g of snapshot.generations) this.generationById.set(g.id, g);
     for (const m of snapshot.models) this.modelById.set(m.id, m);
-    for (const [id, l] of snapshot.projectLists) this.projectLists.set(id, load(l));
-    for (const [id, l] of snapshot.generationLists) this.generationLists.set(id, load(l));
+    // Copies: the store changes its lists' arrays in place, never the snapshot's.
+    for (const [id, l] of snapshot.projectLists) this.projectLists.set(id, load({ ...l, ids: [...l.ids] }));
+    for (const [id, l] of snapshot.generationLists)
+      this.generationLists.set(id, load({ ...l, ids: [...l.ids] }));
     this.root = load({ ids: snapshot.workspaces.map((w) => w.id), pagesLoaded: 1 });
     this.changes.fire({ kind: 'root' });
     return true;
@@ -659,7 +687,7 @@ export class Store {
 
   private loadGenerations(projectId: string, mode: 'first' | 'more' | 'refresh'): Promise<void> {
     // What the walk has read is not on the list until it ends: kept from eviction meanwhile.
-    const pins: Array<{ dispose(): void }> = [];
+    const read = new Set<string>();
     return this.loadList({
       key: `generations:${projectId}`,
       epoch: () => this.generationEpoch,
@@ -674,14 +702,18 @@ export class Store {
           limit: this.pageSize(),
         }),
       store: (g) => {
-        this.remember(g.id, mergeGeneration(this.generationById.get(g.id), g));
-        pins.push(this.retain(g.id));
+        // An unchanged generation keeps its object: the tree tells unchanged rows by it.
+        const old = this.generationById.get(g.id);
+        const merged = mergeGeneration(old, g);
+        this.remember(g.id, old && merged !== old && sameGeneration(old, merged) ? old : merged);
+        if (!read.size) this.reading.add(read);
+        read.add(g.id);
       },
-      release: () => pins.splice(0).forEach((p) => p.dispose()),
+      release: () => this.reading.delete(read),
       idOf: (g: Generation) => g.id,
       insert: (ids, id) => {
         const g = this.generationById.get(id);
-        return g ? insertByTime(ids, g, this.generationById) : ids;
+        if (g) insertByTime(ids, g, this.generationById);
       },
       changed: () => this.changes.fire({ kind: 'project', id: projectId }),
     });
@@ -699,8 +731,8 @@ export class Store {
     idOf: (item: T) => string;
     /** Called when the load ended, whatever the outcome. */
     release?: () => void;
-    /** Puts an id inserted meanwhile (by the poller) back into a freshly loaded list. */
-    insert?: (ids: string[], id: string) => string[];
+    /** Puts an id inserted meanwhile (by the poller) back into a freshly loaded list, in place. */
+    insert?: (ids: string[], id: string) => void;
     changed: () => void;
   }): Promise<void> {
     return this.serialized(spec.key, spec.mode, async () => {
@@ -715,45 +747,64 @@ export class Store {
       // refresh is shown by the view's own progress; announcing it would make the tree re-ask for
       // the very children it is waiting for.
       if (more) spec.changed();
+      // What the list held when a first load or refresh began (it re-reads every page anyway):
+      // ids inserted live while it runs are told apart from those its answer no longer has.
+      const started = more ? undefined : new Set(before.ids);
       try {
         const pages = more ? MORE_PAGES_MAX : Math.max(1, spec.mode === 'refresh' ? before.pagesLoaded : 1);
         const ids: string[] = [];
-        // Every cursor the list followed since its first page: one coming back is a cycle.
-        const followed = new Set<string>(more ? this.followedCursors.get(spec.key) : undefined);
-        if (more && before.nextCursor) followed.add(before.nextCursor);
+        // Every cursor the list followed since its first page: one coming back is a cycle. "More"
+        // adds this walk's cursors to the list's set once it succeeds (no copy of the set a page);
+        // a first load or refresh starts a new set.
+        const followed = (more && this.followedCursors.get(spec.key)) || new Set<string>();
+        const walkCursors = new Set<string>();
+        if (more && before.nextCursor) walkCursors.add(before.nextCursor);
         let cursor: string | undefined;
         let estimate: number | undefined;
         let walked = 0;
         let skipped = 0;
+        // Within one walk the pager drops repeated ids and cursors itself; against the pages of
+        // earlier "Load more" clicks, the list's own set of ids and `followed` are checked here,
+        // so a page costs what it holds, not what the list holds.
         for await (const page of walkPages((c) => spec.fetch(c), spec.idOf, {
           maxPages: pages,
           logger: this.logger,
           cursor: more ? before.nextCursor : undefined,
-          // "More" continues the list: what it already holds is not added twice.
-          seenIds: more ? before.ids : undefined,
-          seenCursors: followed,
         })) {
           if (!current()) return;
-          page.items.forEach(spec.store);
-          ids.push(...page.items.map(spec.idOf));
+          // "More" continues the list: what it already holds is not added twice.
+          const shown = more ? membersOf(spec.get().ids) : undefined;
+          const items = shown ? page.items.filter((item) => !shown.has(spec.idOf(item))) : page.items;
+          items.forEach(spec.store);
+          for (const item of items) ids.push(spec.idOf(item));
           cursor = page.nextCursor;
-          if (cursor !== undefined) followed.add(cursor);
+          if (cursor !== undefined && (followed.has(cursor) || walkCursors.has(cursor))) {
+            this.logger.warn(
+              `FLORA returned a cursor it had already returned; stopped paging after ${walked + 1} pages.`,
+            );
+            cursor = undefined;
+          }
+          if (cursor !== undefined) walkCursors.add(cursor);
           estimate = page.totalEstimate ?? estimate;
           skipped += page.skipped.length;
           walked++;
+          if (cursor === undefined) break;
           // "More" is one page, unless that page held only items already shown (new ones at the
           // top shift FLORA's offsets): then it reads on until something new appears.
-          if (more && (page.items.length > 0 || page.skipped.length > 0)) break;
+          if (more && (items.length > 0 || page.skipped.length > 0)) break;
         }
         if (!current()) return;
+        for (const c of walkCursors) followed.add(c);
         this.followedCursors.set(spec.key, followed);
         // Merge into the list as it is now: the poller may have inserted items meanwhile.
         const now = spec.get();
         let next: ListState;
         if (more) {
-          const have = new Set(now.ids);
+          // Appended in place (see ListState.ids): ids inserted live meanwhile are not added twice.
+          const merged = now.ids as string[];
+          appendIds(merged, ids);
           next = {
-            ids: [...now.ids, ...ids.filter((id) => !have.has(id))],
+            ids: merged,
             nextCursor: cursor,
             pagesLoaded: now.pagesLoaded + walked,
             loaded: true,
@@ -764,16 +815,14 @@ export class Store {
           };
         } else {
           // Ids inserted live while this walk ran are newer than its answer: they stay.
-          const started = new Set(before.ids);
-          const got = new Set(ids);
-          let merged = ids;
+          const got = membersOf(ids);
           for (const id of now.ids) {
-            if (started.has(id) || got.has(id)) continue;
-            merged = spec.insert ? spec.insert(merged, id) : [id, ...merged];
-            got.add(id);
+            if (started?.has(id) || got.has(id)) continue;
+            if (spec.insert) spec.insert(ids, id);
+            else insertIds(ids, 0, id);
           }
           next = {
-            ids: merged,
+            ids,
             nextCursor: cursor,
             pagesLoaded: walked,
             loaded: true,
@@ -928,10 +977,50 @@ function sameGeneration(a: Generation, b: Generation): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function insertByTime(ids: readonly string[], g: Generation, byId: Map<string, Generation>): string[] {
-  const out = [...ids];
-  const at = out.findIndex((id) => (byId.get(id)?.createdAt ?? 0) < g.createdAt);
-  if (at === -1) out.push(g.id);
-  else out.splice(at, 0, g.id);
-  return out;
+/** Puts `g`'s id before the first older one (new generations land near the top: cheap). */
+function insertByTime(ids: string[], g: Generation, byId: Map<string, Generation>): void {
+  const at = ids.findIndex((id) => (byId.get(id)?.createdAt ?? 0) < g.createdAt);
+  insertIds(ids, at === -1 ? ids.length : at, g.id);
+}
+
+// The store's list arrays change in place (see ListState.ids); each has a Set of its ids beside
+// it, built the first time it is asked for and kept in step by the three functions below, so a
+// membership test costs the same at any length.
+const memberSets = new WeakMap<readonly string[], Set<string>>();
+
+/** The ids of `ids`, as a set. */
+function membersOf(ids: readonly string[]): ReadonlySet<string> {
+  return setOf(ids);
+}
+
+function setOf(ids: readonly string[]): Set<string> {
+  let set = memberSets.get(ids);
+  if (!set) {
+    set = new Set(ids);
+    memberSets.set(ids, set);
+  }
+  return set;
+}
+
+/** Appends the ids `ids` does not hold yet. */
+function appendIds(ids: string[], added: readonly string[]): void {
+  const set = setOf(ids);
+  for (const id of added) {
+    if (set.has(id)) continue;
+    ids.push(id);
+    set.add(id);
+  }
+}
+
+/** Inserts `id` at `at` (the caller checked that `ids` does not hold it). */
+function insertIds(ids: string[], at: number, id: string): void {
+  ids.splice(at, 0, id);
+  memberSets.get(ids)?.add(id);
+}
+
+/** Drops the ids past `length`. */
+function truncateIds(ids: string[], length: number): void {
+  const set = memberSets.get(ids);
+  if (set) for (let i = length; i < ids.length; i++) set.delete(ids[i]);
+  ids.length = length;
 }

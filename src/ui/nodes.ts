@@ -25,13 +25,14 @@ export class ProjectNode {
 
 export class GenerationNode {
   readonly kind = 'generation';
+  /** Built once: a project's re-read looks every row's id up several times (thousands of rows). */
+  readonly id: string;
   constructor(
     readonly generationId: string,
     readonly projectId: string,
     readonly workspaceId: string,
-  ) {}
-  get id(): string {
-    return `gen:${this.generationId}`;
+  ) {
+    this.id = `gen:${generationId}`;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   safeHttpUrl,
   snippet,
 } from '../model/format';
+import { generationRowInputs, RowMemo } from '../model/rows';
 import type { ListState, Store, StoreChange } from '../model/store';
 import { VIEW_ID } from './actions/paging';
 import { userFacingError } from './errorView';
@@ -83,8 +84,12 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
    * what VS Code asks for after every whole-tree refresh, so it holds only rows on screen.
    */
   private nodes = new Map<string, FloraNode>();
+  /** The generation rows of `nodes` by generation id: a project's re-read builds no id per row. */
+  private generationNodes = new Map<string, GenerationNode>();
   /** What each row showed when VS Code last read it: a change that shows nothing new is not sent. */
   private shown = new Map<string, string>();
+  /** What each generation row VS Code holds was built from: an unchanged row is not rebuilt. */
+  private readonly rows = new RowMemo();
   /** The child ids handed to VS Code per parent ('' = root): the structure VS Code holds. */
   private structure = new Map<string, string>();
   private pendingChanges = new Set<FloraNode | undefined>();
@@ -157,8 +162,14 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   }
 
   getTreeItem(element: FloraNode): vscode.TreeItem {
+    // Taken before building: a minute turning in between makes the next check rebuild, not miss.
+    const inputs = this.rowInputs(element);
     const item = this.buildItem(element);
     this.shown.set(element.id, signature(item));
+    if (element.kind === 'generation') {
+      if (inputs) this.rows.remember(element.generationId, inputs);
+      else this.rows.forget(element.generationId);
+    }
     return item;
   }
 
@@ -300,7 +311,10 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
         ),
       );
     }
-    nodes.push(...gens.map((g) => this.intern(new GenerationNode(g.id, prj.projectId, prj.workspaceId))));
+    for (const g of gens) {
+      const known = this.generationNodes.get(g.id);
+      nodes.push(known ?? this.intern(new GenerationNode(g.id, prj.projectId, prj.workspaceId)));
+    }
     if (list.nextCursor) nodes.push(this.intern(new LoadMoreNode(prj)));
     if (list.loaded && !list.error && gens.length === 0 && list.skipped === 0) {
       const status = this.store.filter.status;
@@ -554,6 +568,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     const known = this.nodes.get(node.id);
     if (known && known.kind === node.kind && sameMessage(known, node)) return known as T;
     this.nodes.set(node.id, node);
+    if (node.kind === 'generation') this.generationNodes.set(node.generationId, node);
     return node;
   }
 
@@ -588,7 +603,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (this.rowChanged(node)) return this.queue(undefined);
     const held = this.structure.get(id);
     if (held === undefined) return; // never expanded: nothing under it is on screen
-    const now = unique(this.children(node));
+    // Compared before de-duplication (thousands of rows): `held` was de-duplicated, so the same
+    // ids mean none repeats, and a repeat makes them differ (VS Code then re-reads, de-duplicated).
+    const now = this.children(node);
     if (now.map((c) => c.id).join('\n') !== held) return this.queue(undefined);
     for (const child of now) {
       if (!this.rowChanged(child)) continue;
@@ -618,7 +635,21 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   /** Whether `node`'s row would read differently from what VS Code shows. */
   private rowChanged(node: FloraNode): boolean {
     const before = this.shown.get(node.id);
-    return before === undefined || before !== signature(this.buildItem(node));
+    if (before === undefined) return true;
+    // A generation row built from the very same inputs reads the same: not rebuilt (a project of
+    // thousands of rows is checked on every change of its list).
+    const inputs = this.rowInputs(node);
+    if (inputs && node.kind === 'generation' && !this.rows.changed(node.generationId, inputs)) return false;
+    const changed = before !== signature(this.buildItem(node));
+    if (!changed && inputs && node.kind === 'generation') this.rows.remember(node.generationId, inputs);
+    return changed;
+  }
+
+  /** What a generation row reads (see generationRowInputs); undefined for other rows. */
+  private rowInputs(node: FloraNode): readonly unknown[] | undefined {
+    if (node.kind !== 'generation') return undefined;
+    const g = this.store.generation(node.generationId);
+    return g && generationRowInputs(this.store, g, this.now());
   }
 
   /** Coalesces bursts of store events into one tree update per row (a whole-tree one wins). */
@@ -640,7 +671,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     if (batch.has(undefined)) {
       // VS Code re-reads every row it shows: what the maps held for rows gone is dropped.
       this.nodes = new Map();
+      this.generationNodes = new Map();
       this.shown = new Map();
+      this.rows.clear();
       this.structure = new Map();
       this.changed.fire(undefined);
     } else {
