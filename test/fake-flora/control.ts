@@ -101,7 +101,12 @@ const timesSchema = z
   .transform((t) => (t === undefined ? 1 : t === null || t === -1 ? Number.POSITIVE_INFINITY : t))
   .refine((t) => t > 0, 'times must be positive, or null/-1 for forever');
 
-const injectSchema = z.object({ route: routeSchema, fault: faultSchema, times: timesSchema });
+const injectSchema = z.object({
+  route: routeSchema,
+  fault: faultSchema,
+  times: timesSchema,
+  query: z.record(z.string(), z.string()).optional(),
+});
 const advanceSchema = z.object({ ms: z.number().min(0) });
 const optionsSchema = z.object({
   lastCursor: z.enum(['null', 'omit', 'empty']).optional(),
@@ -188,7 +193,7 @@ export function handleControl(
       case 'POST /inject': {
         const p = parse(injectSchema, body);
         if (!p.ok) return p.result;
-        target.inject(p.value.route, p.value.fault, { times: p.value.times });
+        target.inject(p.value.route, p.value.fault, { times: p.value.times, query: p.value.query });
         return { status: 200, body: { ok: true } };
       }
       case 'GET /faults':

@@ -8,21 +8,28 @@ export interface ArmedFault {
   fault: Fault;
   /** Requests still to be hit; Infinity = until cleared. */
   remaining: number;
+  /** Only requests whose query has these values are hit (others pass untouched). */
+  query?: Record<string, string>;
 }
 
 export class FaultBook {
   private armed: ArmedFault[] = [];
 
-  inject(route: RouteName, fault: Fault, times = 1): void {
+  inject(route: RouteName, fault: Fault, times = 1, query?: Record<string, string>): void {
     if (!(times > 0) || (!Number.isInteger(times) && times !== Number.POSITIVE_INFINITY)) {
       throw new RangeError('times must be a positive integer or Infinity');
     }
-    this.armed.push({ route, fault, remaining: times });
+    this.armed.push(
+      query ? { route, fault, remaining: times, query: { ...query } } : { route, fault, remaining: times },
+    );
   }
 
-  /** Consumes one use of the oldest fault armed for `route`, if any. */
-  take(route: RouteName): Fault | null {
-    const index = this.armed.findIndex((a) => a.route === route);
+  /** Consumes one use of the oldest fault armed for `route` (and this query, if it names one), if any. */
+  take(route: RouteName, query?: URLSearchParams): Fault | null {
+    const index = this.armed.findIndex(
+      (a) =>
+        a.route === route && (!a.query || Object.entries(a.query).every(([k, v]) => query?.get(k) === v)),
+    );
     if (index < 0) return null;
     const entry = this.armed[index];
     entry.remaining -= 1;
@@ -35,7 +42,11 @@ export class FaultBook {
   }
 
   list(): ArmedFault[] {
-    return this.armed.map((a) => ({ ...a, fault: { ...a.fault } }));
+    return this.armed.map((a) => ({
+      ...a,
+      fault: { ...a.fault },
+      ...(a.query ? { query: { ...a.query } } : {}),
+    }));
   }
 }
 

@@ -263,7 +263,7 @@ export class FakeFlora implements ControlTarget {
 
   inject(route: RouteName, fault: Fault, opts: InjectOptions = {}): void {
     if (!ROUTE_NAMES.includes(route)) throw new Error(`unknown route ${String(route)}`);
-    this.faultBook.inject(route, fault, opts.times ?? 1);
+    this.faultBook.inject(route, fault, opts.times ?? 1, opts.query);
   }
 
   clearFaults(): void {
@@ -390,7 +390,7 @@ export class FakeFlora implements ControlTarget {
     }
     this.counts.set(match.route, (this.counts.get(match.route) ?? 0) + 1);
 
-    const fault = this.faultBook.take(match.route);
+    const fault = this.faultBook.take(match.route, query);
     entry.fault = fault?.kind ?? null;
     if (fault?.kind === 'hang') {
       // Left open on purpose; close() destroys the socket.

@@ -192,6 +192,11 @@ export type FaultKind = Fault['kind'];
 export interface InjectOptions {
   /** How many matching requests the fault applies to; default 1, `Infinity` = until cleared. */
   times?: number;
+  /**
+   * Only requests whose query has these values match (e.g. `{ project_id }`: one project's
+   * pages, not the poller's status lists on the same route).
+   */
+  query?: Record<string, string>;
 }
 
 export type AuthState = 'none' | 'valid' | 'invalid';

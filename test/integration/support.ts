@@ -45,8 +45,8 @@ export const fake = {
   state: () => control<FakeState>('GET', '/state'),
   reset: () => control('POST', '/reset'),
   advance: (ms: number) => control('POST', '/advance', { ms }),
-  inject: (route: RouteName, fault: Fault, times: number | null = 1) =>
-    control('POST', '/inject', { route, fault, times }),
+  inject: (route: RouteName, fault: Fault, times: number | null = 1, query?: Record<string, string>) =>
+    control('POST', '/inject', { route, fault, times, query }),
   clearFaults: () => control('POST', '/clear-faults'),
   counts: () => control<Record<RouteName, number>>('GET', '/counts'),
   resetCounts: () => control('POST', '/reset-counts'),

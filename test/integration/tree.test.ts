@@ -409,8 +409,11 @@ suite('tree', () => {
 
   test('Retry on a project whose first page failed loads it', async () => {
     const { project, workspace } = busiestProject(state);
-    // The first page fails on every try the client makes (1 + 2 retries).
-    await fake.inject('GET /generations', { kind: 'status', status: 500, code: 'internal_error' }, 3);
+    // The first page fails on every try the client makes (1 + 2 retries); only this project's
+    // requests, so that the poller's status checks on the same route cannot use the faults up.
+    await fake.inject('GET /generations', { kind: 'status', status: 500, code: 'internal_error' }, 3, {
+      project_id: project.project_id,
+    });
     const prj = await projectRow(project.name, workspace.name);
     const failed = await rows(api, prj.node);
     const error = failed.find((r) => r.node.kind === 'message');

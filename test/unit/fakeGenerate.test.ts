@@ -392,3 +392,22 @@ describe('the HTTP control interface for these (other processes: the extension h
     assert.equal(((await control('GET', '/state')).body.technique_runs as Json[]).length, 1);
   });
 });
+
+describe('faults aimed at one query', () => {
+  it('hit only the requests whose query has the given values; others on the route pass untouched', async () => {
+    const [a, b] = fake.projects();
+    fake.inject(
+      'GET /generations',
+      { kind: 'status', status: 500, code: 'internal_error' },
+      {
+        times: 2,
+        query: { project_id: a.project_id },
+      },
+    );
+    assert.equal((await get('/generations?status=running')).status, 200, 'the status list is not hit');
+    assert.equal((await get(`/generations?project_id=${b.project_id}`)).status, 200);
+    assert.equal((await get(`/generations?project_id=${a.project_id}`)).status, 500);
+    assert.equal((await get(`/generations?project_id=${a.project_id}&limit=5`)).status, 500);
+    assert.equal((await get(`/generations?project_id=${a.project_id}`)).status, 200, 'used up after 2');
+  });
+});
