@@ -294,17 +294,24 @@ suite('tree', () => {
   test('a page whose every item is unreadable says so, and an unknown final status shows its word', async () => {
     const { project, workspace } = busiestProject(state);
     // Every item broken: the project must not claim to be empty, and must point to the log.
-    await fake.inject('GET /generations', {
-      kind: 'json',
-      body: { generations: [{ status: 42 }, { run_id: null }], meta: { next_cursor: null } },
-    });
+    // Aimed at this project's pages: the poller's status checks on the same route must not take it.
+    const only = { project_id: project.project_id };
+    await fake.inject(
+      'GET /generations',
+      {
+        kind: 'json',
+        body: { generations: [{ status: 42 }, { run_id: null }], meta: { next_cursor: null } },
+      },
+      1,
+      only,
+    );
     const prj = await projectRow(project.name, workspace.name);
     const labels = (await rows(api, prj.node)).map((r) => r.label);
     assert.ok(labels.includes('2 generations could not be read'), JSON.stringify(labels));
     assert.ok(!labels.some((l) => l.startsWith('No generations')), JSON.stringify(labels));
 
     // A status FLORA added later ("cancelled") reads as such, never as completed.
-    await fake.inject('GET /generations', { kind: 'unknown-enum', status: 'cancelled' });
+    await fake.inject('GET /generations', { kind: 'unknown-enum', status: 'cancelled' }, 1, only);
     await api.store.refreshGenerations(project.project_id);
     const cancelled = await waitFor('a cancelled row', async () =>
       (await rows(api, prj.node)).find((r) => String(r.item.description ?? '').includes('cancelled')),
@@ -358,39 +365,44 @@ suite('tree', () => {
   test('times out of range, ISO strings, odd numbers and meta variants never blank a project', async () => {
     const { project, workspace } = busiestProject(state);
     const base = { status: 'completed', workspace_id: project.workspace_id, project_id: project.project_id };
-    await fake.inject('GET /generations', {
-      kind: 'json',
-      body: {
-        generations: [
-          {
-            ...base,
-            generation_id: 'run_t1',
-            run_id: 'run_t1',
-            created_at: 1e20,
-            started_at: 1e300,
-            completed_at: -5,
-            charged_cost: 1e308,
-            progress: 1e9,
-          },
-          {
-            ...base,
-            generation_id: 'run_t2',
-            run_id: 'run_t2',
-            created_at: '2026-07-15T12:00:00Z',
-            completed_at: 1784116800000000000,
-          },
-          {
-            ...base,
-            status: 'running',
-            generation_id: 'run_t3',
-            run_id: 'run_t3',
-            created_at: 1784116800,
-            progress: -3,
-          },
-        ],
-        meta: { next_cursor: 7, total_estimate: 'many' },
+    await fake.inject(
+      'GET /generations',
+      {
+        kind: 'json',
+        body: {
+          generations: [
+            {
+              ...base,
+              generation_id: 'run_t1',
+              run_id: 'run_t1',
+              created_at: 1e20,
+              started_at: 1e300,
+              completed_at: -5,
+              charged_cost: 1e308,
+              progress: 1e9,
+            },
+            {
+              ...base,
+              generation_id: 'run_t2',
+              run_id: 'run_t2',
+              created_at: '2026-07-15T12:00:00Z',
+              completed_at: 1784116800000000000,
+            },
+            {
+              ...base,
+              status: 'running',
+              generation_id: 'run_t3',
+              run_id: 'run_t3',
+              created_at: 1784116800,
+              progress: -3,
+            },
+          ],
+          meta: { next_cursor: 7, total_estimate: 'many' },
+        },
       },
-    });
+      1,
+      { project_id: project.project_id },
+    );
     const prj = await projectRow(project.name, workspace.name);
     // `rows` reads every row through getTreeItem, as VS Code does: none may throw.
     const listed = await rows(api, prj.node);
