@@ -4,7 +4,7 @@ import { isFinished, type Generation, type GenerationOutput, type GenerationStat
 
 // Every word here goes through `l10n.t` (the @vscode/l10n runtime: this layer never imports
 // vscode); extension.ts hands it VS Code's bundle at activation.
-const UNITS: Array<[number, (n: number) => string]> = [
+const UNITS: ReadonlyArray<readonly [number, (n: number) => string]> = [
   [365 * 86_400_000, (n) => l10n.t('{0}y ago', n)],
   [30 * 86_400_000, (n) => l10n.t('{0}mo ago', n)],
   [7 * 86_400_000, (n) => l10n.t('{0}w ago', n)],
@@ -27,17 +27,39 @@ export function isKnownTime(ms: number | undefined): ms is number {
 
 const unknownTime = (): string => l10n.t('unknown time');
 
-/** "just now", "5m ago", "3h ago", "2d ago"; "unknown time" for a time FLORA did not give usably. */
-export function relativeTime(time: number | undefined, now: number): string {
-  if (!isKnownTime(time) || !Number.isFinite(now)) return unknownTime();
+/** What relativeTime says, as a number: equal keys, equal text. Cheap: no text is made. */
+const UNKNOWN_KEY = -1;
+const FUTURE_KEY = -2;
+const JUST_NOW_KEY = -3;
+/** Room for the count of each unit in a key (unit index × this + count). */
+const KEY_STRIDE = 1e7;
+
+/**
+ * Which text relativeTime(time, now) is, as a number, without making the text (a tree re-read
+ * asks this of every row on screen): two calls with equal keys answer the same text.
+ */
+export function relativeTimeKey(time: number | undefined, now: number): number {
+  if (!isKnownTime(time) || !Number.isFinite(now)) return UNKNOWN_KEY;
   const diff = now - time;
   // A little clock skew is "just now"; a time further ahead says so rather than "just now".
-  if (diff < -5 * 60_000) return l10n.t('in the future');
-  if (diff < 45_000) return l10n.t('just now');
-  for (const [ms, ago] of UNITS) {
-    if (diff >= ms) return ago(Math.floor(diff / ms));
+  if (diff < -5 * 60_000) return FUTURE_KEY;
+  if (diff < 45_000) return JUST_NOW_KEY;
+  for (let unit = 0; unit < UNITS.length; unit++) {
+    const ms = UNITS[unit][0];
+    if (diff >= ms) return unit * KEY_STRIDE + Math.min(KEY_STRIDE - 1, Math.floor(diff / ms));
   }
-  return l10n.t('{0}m ago', Math.max(1, Math.round(diff / 60_000)));
+  // 45–59 s: "1m ago".
+  return (UNITS.length - 1) * KEY_STRIDE + Math.max(1, Math.round(diff / 60_000));
+}
+
+/** "just now", "5m ago", "3h ago", "2d ago"; "unknown time" for a time FLORA did not give usably. */
+export function relativeTime(time: number | undefined, now: number): string {
+  const key = relativeTimeKey(time, now);
+  if (key === UNKNOWN_KEY) return l10n.t('unknown time');
+  if (key === FUTURE_KEY) return l10n.t('in the future');
+  if (key === JUST_NOW_KEY) return l10n.t('just now');
+  const unit = Math.floor(key / KEY_STRIDE);
+  return UNITS[unit][1](key - unit * KEY_STRIDE);
 }
 
 /** "850 ms", "42 s", "3 min 5 s", "2 h 4 min"; "unknown duration" for a negative or non-finite span. */

@@ -1,9 +1,9 @@
 // Hostile or odd values that pass the schema must never make a formatter throw or lie: times in
 // any unit FLORA might use (or none that makes sense), costs and progress outside their range.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { parseGeneration, parseRun, toMillis } from '../../src/api/schemas';
-import { absoluteTime, cost, duration, relativeTime } from '../../src/model/format';
+import { absoluteTime, cost, duration, relativeTime, relativeTimeKey } from '../../src/model/format';
 
 const T = Date.UTC(2026, 6, 15, 12, 0, 0);
 const NOW = T + 3 * 3600_000;
@@ -144,4 +144,84 @@ describe('one generation from the wire', () => {
     assert.equal(generation.value.errorMessage, 'The provider failed.');
     assert.equal(generation.value.progress, 50);
   });
+});
+
+test('relativeTimeKey tells two times apart exactly when their relative text differs', () => {
+  const now = Date.UTC(2026, 10, 30, 12);
+  const diffs = [
+    Number.NaN,
+    -10 * 60_000,
+    -4 * 60_000,
+    0,
+    44_999,
+    45_000,
+    59_999,
+    60_000,
+    119_999,
+    120_000,
+    3_599_999,
+    3_600_000,
+    86_399_999,
+    86_400_000,
+    6 * 86_400_000,
+    7 * 86_400_000,
+    29 * 86_400_000,
+    30 * 86_400_000,
+    364 * 86_400_000,
+    365 * 86_400_000,
+    40 * 365 * 86_400_000,
+  ];
+  for (let d = 0; d < 3 * 86_400_000; d += 7_919) diffs.push(d);
+  const seen = new Map<number, string>();
+  const byText = new Map<string, number>();
+  for (const diff of diffs) {
+    const time = Number.isNaN(diff) ? undefined : now - diff;
+    const key = relativeTimeKey(time, now);
+    const text = relativeTime(time, now);
+    assert.equal(seen.get(key) ?? text, text, `key ${key} for "${seen.get(key)}" and "${text}"`);
+    assert.equal(byText.get(text) ?? key, key, `text "${text}" under keys ${byText.get(text)} and ${key}`);
+    seen.set(key, text);
+    byText.set(text, key);
+  }
+  assert.ok(seen.size > 50, 'the sweep covers many texts');
+});
+
+test('relative times read as before at every boundary', () => {
+  const now = Date.UTC(2026, 10, 30, 12);
+  const at = (diff: number) => relativeTime(now - diff, now);
+  const DAY = 86_400_000;
+  assert.deepEqual(
+    [
+      at(-6 * 60_000),
+      at(-4 * 60_000),
+      at(44_999),
+      at(45_000),
+      at(119_999),
+      at(120_000),
+      at(3_599_999),
+      at(3_600_000),
+      at(DAY - 1),
+      at(DAY),
+      at(7 * DAY),
+      at(30 * DAY),
+      at(365 * DAY),
+      relativeTime(undefined, now),
+    ],
+    [
+      'in the future',
+      'just now',
+      'just now',
+      '1m ago',
+      '1m ago',
+      '2m ago',
+      '59m ago',
+      '1h ago',
+      '23h ago',
+      '1d ago',
+      '1w ago',
+      '1mo ago',
+      '1y ago',
+      'unknown time',
+    ],
+  );
 });
