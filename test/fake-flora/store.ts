@@ -73,6 +73,27 @@ function outputView(o: OutputRecord, origin: string): Output {
   return { output_id: o.output_id, type: o.type, url: o.local ? origin + o.value : o.value };
 }
 
+type RunFields = Pick<
+  RunDetail,
+  'started_at' | 'completed_at' | 'charged_cost' | 'error_code' | 'error_message' | 'outputs' | 'poll_url'
+>;
+
+/**
+ * Copies the run's optional fields that its state carries onto a list item, in the contract's key
+ * order (which makes logs easier to read); `middle` adds the item's own fields before `outputs`.
+ */
+function withRunFields<T extends RunFields>(item: T, run: RunDetail, middle?: () => void): T {
+  if (run.started_at !== undefined) item.started_at = run.started_at;
+  if (run.completed_at !== undefined) item.completed_at = run.completed_at;
+  if (run.charged_cost !== undefined) item.charged_cost = run.charged_cost;
+  if (run.error_code !== undefined) item.error_code = run.error_code;
+  if (run.error_message !== undefined) item.error_message = run.error_message;
+  middle?.();
+  if (run.outputs !== undefined) item.outputs = run.outputs;
+  if (run.poll_url !== undefined) item.poll_url = run.poll_url;
+  return item;
+}
+
 /** Holds the dataset and derives what the API shows at the clock's current time. */
 export class FloraStore {
   private records = new Map<string, GenerationRecord>();
@@ -138,15 +159,9 @@ export class FloraStore {
       workspace_id: rec.workspace_id,
       project_id: rec.project_id,
     };
-    if (run.started_at !== undefined) item.started_at = run.started_at;
-    if (run.completed_at !== undefined) item.completed_at = run.completed_at;
-    if (run.charged_cost !== undefined) item.charged_cost = run.charged_cost;
-    if (run.error_code !== undefined) item.error_code = run.error_code;
-    if (run.error_message !== undefined) item.error_message = run.error_message;
-    if (rec.model !== undefined) item.model = { ...rec.model };
-    if (run.outputs !== undefined) item.outputs = run.outputs;
-    if (run.poll_url !== undefined) item.poll_url = run.poll_url;
-    return item;
+    return withRunFields(item, run, () => {
+      if (rec.model !== undefined) item.model = { ...rec.model };
+    });
   }
 
   techniqueRunView(rec: GenerationRecord, fmt: FormatOptions, origin: string): TechniqueRun {
@@ -161,14 +176,7 @@ export class FloraStore {
       project_id: rec.project_id,
       technique: { ...(rec.technique ?? { technique_id: 'tech_unknown', name: 'Technique' }) },
     };
-    if (run.started_at !== undefined) item.started_at = run.started_at;
-    if (run.completed_at !== undefined) item.completed_at = run.completed_at;
-    if (run.charged_cost !== undefined) item.charged_cost = run.charged_cost;
-    if (run.error_code !== undefined) item.error_code = run.error_code;
-    if (run.error_message !== undefined) item.error_message = run.error_message;
-    if (run.outputs !== undefined) item.outputs = run.outputs;
-    if (run.poll_url !== undefined) item.poll_url = run.poll_url;
-    return item;
+    return withRunFields(item, run);
   }
 
   runView(rec: GenerationRecord, fmt: FormatOptions, origin: string): RunDetail {
