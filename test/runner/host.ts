@@ -247,7 +247,7 @@ export async function prepareHost(): Promise<void> {
   } catch {
     // No browser yet: on Debian, Chromium (and fonts for readable screenshots) come from apt;
     // elsewhere findChromium's own message says what to install.
-    ensureDebianPackages(['chromium', 'fonts-liberation'], 'The browser-driven tests');
+    ensureDebianPackages(['chromium', 'fonts-liberation'], 'The browser tier (integration and UI tests)');
     findChromium();
   }
   await ensureCodeServer();
