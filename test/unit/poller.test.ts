@@ -224,14 +224,17 @@ describe('Poller', () => {
     await startFollowing(poller, timers);
     // The old key's tick is answered 401 only after the key changed.
     fake.inject('GET /generations', { kind: 'delay', ms: 200 });
-    const timer = timers.nextDelay()!;
     const inFlight = timers.runNext(poller, fake);
     fake.inject('GET /generations', { kind: 'status', status: 401, code: 'invalid_api_key' }, { times: 1 });
     poller.restart();
     await inFlight;
     await poller.whenIdle();
-    assert.ok(timer > 0);
     assert.notEqual(poller.state.state, 'stopped', 'the new key is not blamed for the old one');
+    // And it goes on following the jobs with the new key.
+    fake.resetCounts();
+    await timers.runNext(poller, fake);
+    assert.ok(fake.requestCount('GET /generations') > 0, 'the next tick asks FLORA again');
+    assert.equal(poller.running.running.length, 2);
     poller.dispose();
   });
 
