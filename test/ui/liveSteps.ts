@@ -316,12 +316,32 @@ export const liveSteps: LiveStep[] = [
       // Every generation request is held 400 ms, as over a slow link, while the jobs progress.
       fake.inject('GET /generations', { kind: 'delay', ms: 400 }, { times: Infinity });
       try {
-        const row = rowByLabel(page, project.name);
-        await scrollTo(page, row, project.name);
-        await row.click({ button: 'right' });
-        const item = page.locator('.context-view .action-label', { hasText: 'Load All Generations' }).first();
-        await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-        await item.click();
+        // A menu that a live re-render closed under the pointer starts nothing: as a user would,
+        // open it again when no page of this project was asked for after the click.
+        const asked = (since: number) =>
+          fake
+            .requests()
+            .slice(since)
+            .some((r) => r.query.project_id === project.project_id && !!r.query.cursor);
+        for (let attempt = 1; ; attempt++) {
+          const since = fake.requests().length;
+          const row = rowByLabel(page, project.name);
+          await scrollTo(page, row, project.name);
+          await row.click({ button: 'right' });
+          const item = page
+            .locator('.context-view .action-label', { hasText: 'Load All Generations' })
+            .first();
+          await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+          await item.click();
+          const started = await waitFor(
+            'Load All to ask for a page',
+            () => asked(since) || undefined,
+            20_000,
+          ).catch(() => false);
+          if (started) break;
+          assert(attempt < 3, 'Load All from the context menu asked for no page, three times');
+          await page.keyboard.press('Escape');
+        }
         await waitFor(
           `"${project.name}" to show all ${total} generations`,
           async () =>
