@@ -19,6 +19,7 @@ import * as zm from 'zod/mini';
 import { FloraClient } from '../src/api/client';
 import { redact, rememberSecret } from '../src/api/logger';
 import { parseGeneration, parseItems, parseListEnvelope } from '../src/api/schemas';
+import { mulberry32 } from '../test/fake-flora/prng';
 import { median, record, table } from './results';
 
 const PAGES = 200;
@@ -27,17 +28,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const API_KEY = 'sk_live_benchmarkKey0123456789';
 
 // ---- the data: realistic items following /work/shared/flora-api.md, built once ----
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODELS = [
   ['t2i-flux-2-pro', 'imageUrl', 'png'],
@@ -55,7 +45,7 @@ const ERRORS = [
 ] as const;
 
 function buildPages(origin: string): { bodies: Buffer[]; bytes: number } {
-  const rnd = prng(11);
+  const rnd = mulberry32(11);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
   const workspaces = Array.from({ length: 3 }, () => `ws_${hex(12)}`);
   const projects = Array.from({ length: 24 }, (_, i) => [workspaces[i % 3], `prj_${hex(12)}`] as const);

@@ -78,6 +78,21 @@ type RunFields = Pick<
   'started_at' | 'completed_at' | 'charged_cost' | 'error_code' | 'error_message' | 'outputs' | 'poll_url'
 >;
 
+/** The fields every list item (a generation, a technique run) starts with, in the contract's order. */
+function listItemBase(
+  rec: GenerationRecord,
+  run: RunDetail,
+): Pick<Generation, 'run_id' | 'status' | 'progress' | 'created_at' | 'workspace_id' | 'project_id'> {
+  return {
+    run_id: rec.run_id,
+    status: run.status,
+    progress: run.progress,
+    created_at: run.created_at,
+    workspace_id: rec.workspace_id,
+    project_id: rec.project_id,
+  };
+}
+
 /**
  * Copies the run's optional fields that its state carries onto a list item, in the contract's key
  * order (which makes logs easier to read); `middle` adds the item's own fields before `outputs`.
@@ -150,15 +165,7 @@ export class FloraStore {
   generationView(rec: GenerationRecord, fmt: FormatOptions, origin: string): Generation {
     const run = this.runView(rec, fmt, origin);
     // Key order follows the contract's table, which makes logs and snapshots easier to read.
-    const item: Generation = {
-      generation_id: rec.run_id,
-      run_id: rec.run_id,
-      status: run.status,
-      progress: run.progress,
-      created_at: run.created_at,
-      workspace_id: rec.workspace_id,
-      project_id: rec.project_id,
-    };
+    const item: Generation = { generation_id: rec.run_id, ...listItemBase(rec, run) };
     return withRunFields(item, run, () => {
       if (rec.model !== undefined) item.model = { ...rec.model };
     });
@@ -168,12 +175,7 @@ export class FloraStore {
     const run = this.runView(rec, fmt, origin);
     const item: TechniqueRun = {
       technique_run_id: rec.run_id,
-      run_id: rec.run_id,
-      status: run.status,
-      progress: run.progress,
-      created_at: run.created_at,
-      workspace_id: rec.workspace_id,
-      project_id: rec.project_id,
+      ...listItemBase(rec, run),
       technique: { ...(rec.technique ?? { technique_id: 'tech_unknown', name: 'Technique' }) },
     };
     return withRunFields(item, run);

@@ -1,43 +1,36 @@
 // The fake FLORA server's POST /generate and GET /technique-runs (flora-api.md §3b, §4, §5
 // Idempotency): what the Generate flow and the technique-run history are tested against.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO_TECHNIQUE_RUNS, FakeFlora, MODEL_CATALOG, type TechniqueRun } from '../fake-flora';
+import { useFakeFlora } from './helpers';
 
 type Json = Record<string, unknown>;
 
-let fake: FakeFlora;
-
-before(async () => {
-  fake = await FakeFlora.start();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.setIdempotency('duplicate');
-});
+// A fresh dataset, clock, credits and idempotency style (`duplicate`) before each test.
+const env = useFakeFlora();
 
 async function generate(
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Json; headers: Headers }> {
-  const res = await fetch(`${fake.baseUrl}/generate`, {
+  const res = await fetch(`${env.fake.baseUrl}/generate`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${fake.apiKey}`, 'content-type': 'application/json', ...headers },
+    headers: { authorization: `Bearer ${env.fake.apiKey}`, 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
 }
 
 async function get(path: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(fake.baseUrl + path, { headers: { authorization: `Bearer ${fake.apiKey}` } });
+  const res = await fetch(env.fake.baseUrl + path, {
+    headers: { authorization: `Bearer ${env.fake.apiKey}` },
+  });
   return { status: res.status, body: (await res.json()) as Json };
 }
 
 function target(): { workspace_id: string; project_id: string } {
-  const project = fake.projects()[0];
+  const project = env.fake.projects()[0];
   return { workspace_id: project.workspace_id, project_id: project.project_id };
 }
 
@@ -51,7 +44,7 @@ function fieldsOf(body: Json): Array<{ field: string; message: string }> {
 describe('POST /generate', () => {
   it('creates a pending generation at the top of its project, charges the workspace, and runs it', async () => {
     const { workspace_id, project_id } = target();
-    const before = fake.credits(workspace_id);
+    const before = env.fake.credits(workspace_id);
     const answer = await generate({
       workspace_id,
       project_id,
@@ -67,15 +60,15 @@ describe('POST /generate', () => {
     assert.equal(answer.body.project_id, project_id);
     assert.deepEqual(answer.body.model, { model_id: FLUX.model_id });
     assert.ok((answer.body.charged_cost as number) > 0);
-    assert.equal(fake.credits(workspace_id), before - FLUX.estimated_credits);
+    assert.equal(env.fake.credits(workspace_id), before - FLUX.estimated_credits);
 
     const first = (await get(`/generations?project_id=${project_id}&limit=1`)).body.generations as Json[];
     assert.equal(first[0].run_id, runId);
     assert.equal(first[0].status, 'pending');
-    fake.advance(2_000);
-    assert.equal(fake.run(runId)?.status, 'running');
-    fake.advance(FLUX.estimated_seconds * 1000);
-    const done = fake.run(runId)!;
+    env.fake.advance(2_000);
+    assert.equal(env.fake.run(runId)?.status, 'running');
+    env.fake.advance(FLUX.estimated_seconds * 1000);
+    const done = env.fake.run(runId)!;
     assert.equal(done.status, 'completed');
     assert.equal(done.outputs?.[0]?.type, 'imageUrl');
   });
@@ -85,14 +78,14 @@ describe('POST /generate', () => {
     assert.equal(answer.status, 201);
     const model = MODEL_CATALOG.find((m) => m.model_id === (answer.body.model as Json).model_id);
     assert.equal(model?.type, 'text');
-    fake.advance(2_000 + model.estimated_seconds * 1000);
-    assert.equal(fake.run(answer.body.run_id as string)?.outputs?.[0]?.type, 'text');
+    env.fake.advance(2_000 + model.estimated_seconds * 1000);
+    assert.equal(env.fake.run(answer.body.run_id as string)?.outputs?.[0]?.type, 'text');
   });
 
   it("refuses what FLORA refuses with its envelope and each field's message, creating and charging nothing", async () => {
     const { workspace_id, project_id } = target();
-    const count = fake.generations().length;
-    const credits = fake.credits(workspace_id);
+    const count = env.fake.generations().length;
+    const credits = env.fake.credits(workspace_id);
     const cases: Array<[unknown, string, RegExp]> = [
       [{ workspace_id, project_id, type: 'image' }, 'prompt', /^Required$/],
       [{ workspace_id, project_id, type: 'image', prompt: '  ' }, 'prompt', /non-empty/],
@@ -149,14 +142,14 @@ describe('POST /generate', () => {
     const bad = await generate('{"prompt": ');
     assert.equal(bad.status, 400);
     assert.equal((bad.body.error as Json).code, 'invalid_json');
-    assert.equal(fake.generations().length, count);
-    assert.equal(fake.credits(workspace_id), credits);
-    assert.equal(fake.submissions().length, 0);
+    assert.equal(env.fake.generations().length, count);
+    assert.equal(env.fake.credits(workspace_id), credits);
+    assert.equal(env.fake.submissions().length, 0);
   });
 
   it('answers 404 for a project that is not in the workspace, and 402 when the credits are short', async () => {
-    const [a, b] = fake.workspaces();
-    const other = fake.projects(b.workspace_id)[0];
+    const [a, b] = env.fake.workspaces();
+    const other = env.fake.projects(b.workspace_id)[0];
     const wrong = await generate({
       workspace_id: a.workspace_id,
       project_id: other.project_id,
@@ -167,7 +160,7 @@ describe('POST /generate', () => {
     assert.equal((wrong.body.error as Json).code, 'not_found');
 
     const { workspace_id, project_id } = target();
-    fake.setCredits(workspace_id, FLUX.estimated_credits - 1);
+    env.fake.setCredits(workspace_id, FLUX.estimated_credits - 1);
     const poor = await generate({
       workspace_id,
       project_id,
@@ -177,8 +170,8 @@ describe('POST /generate', () => {
     });
     assert.equal(poor.status, 402);
     assert.equal((poor.body.error as Json).code, 'insufficient_credits');
-    assert.equal(fake.submissions().length, 0);
-    assert.equal(fake.credits(workspace_id), FLUX.estimated_credits - 1);
+    assert.equal(env.fake.submissions().length, 0);
+    assert.equal(env.fake.credits(workspace_id), FLUX.estimated_credits - 1);
   });
 
   it('a repeated Idempotency-Key within 2 h is refused with 409 and creates nothing; after 2 h it is new', async () => {
@@ -188,16 +181,16 @@ describe('POST /generate', () => {
     const again = await generate(body, key);
     assert.equal(again.status, 409);
     assert.equal((again.body.error as Json).code, 'idempotency_duplicate');
-    assert.equal(fake.submissions().length, 1);
+    assert.equal(env.fake.submissions().length, 1);
     // The body field the guide describes is the same key.
     assert.equal((await generate({ ...body, idempotency_key: 'submission-1' })).status, 409);
-    fake.advance(2 * 3_600_000);
+    env.fake.advance(2 * 3_600_000);
     assert.equal((await generate(body, key)).status, 201);
-    assert.equal(fake.submissions().length, 2);
+    assert.equal(env.fake.submissions().length, 2);
   });
 
   it('in the replay variant, the same key answers the first run again; another body with it is 422', async () => {
-    fake.setIdempotency('replay');
+    env.fake.setIdempotency('replay');
     const body = { ...target(), type: 'image', prompt: 'a fox' };
     const key = { 'idempotency-key': 'submission-2' };
     const first = await generate(body, key);
@@ -209,7 +202,7 @@ describe('POST /generate', () => {
     const changed = await generate({ ...body, prompt: 'a wolf' }, key);
     assert.equal(changed.status, 422);
     assert.equal((changed.body.error as Json).code, 'idempotency_conflict');
-    assert.equal(fake.submissions().length, 1);
+    assert.equal(env.fake.submissions().length, 1);
   });
 
   it('a refused submission does not use up its key: corrected, the same key is accepted', async () => {
@@ -221,44 +214,44 @@ describe('POST /generate', () => {
   it('an answer held back after the run was created (a client timeout) and retried with its key makes one run', async () => {
     const body = { ...target(), type: 'image', prompt: 'a fox' };
     const key = { 'idempotency-key': 'submission-4' };
-    fake.inject('POST /generate', { kind: 'hold' });
+    env.fake.inject('POST /generate', { kind: 'hold' });
     const abort = new AbortController();
-    const first = fetch(`${fake.baseUrl}/generate`, {
+    const first = fetch(`${env.fake.baseUrl}/generate`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${fake.apiKey}`, ...key },
+      headers: { authorization: `Bearer ${env.fake.apiKey}`, ...key },
       body: JSON.stringify(body),
       signal: abort.signal,
     });
-    await fake.whenHeld(1);
-    assert.equal(fake.submissions().length, 1, 'created before the answer left');
+    await env.fake.whenHeld(1);
+    assert.equal(env.fake.submissions().length, 1, 'created before the answer left');
     abort.abort();
     await assert.rejects(first);
     const retry = await generate(body, key);
     assert.equal(retry.status, 409);
-    fake.release();
-    assert.equal(fake.submissions().length, 1);
+    env.fake.release();
+    assert.equal(env.fake.submissions().length, 1);
   });
 });
 
 describe('GET /technique-runs', () => {
   function seed(): TechniqueRun[] {
-    const projects = fake.projects();
+    const projects = env.fake.projects();
     const relight = { technique_id: 'tech_relight', name: 'Product Photo Relight' };
     const story = { technique_id: 'tech_story', name: 'Storyboard to Animatic' };
-    const now = fake.now();
+    const now = env.fake.now();
     return [
-      fake.addTechniqueRun({
+      env.fake.addTechniqueRun({
         project_id: projects[0].project_id,
         technique: relight,
         created_at: now - 3000,
       }),
-      fake.addTechniqueRun({
+      env.fake.addTechniqueRun({
         project_id: projects[0].project_id,
         technique: story,
         status: 'running',
         created_at: now - 2000,
       }),
-      fake.addTechniqueRun({
+      env.fake.addTechniqueRun({
         project_id: projects[1].project_id,
         technique: relight,
         status: 'failed',
@@ -282,7 +275,7 @@ describe('GET /technique-runs', () => {
     }
     assert.deepEqual(items[1].technique, { technique_id: 'tech_story', name: 'Storyboard to Animatic' });
     assert.equal((all.body.meta as Json).total_estimate, 3);
-    const generations = fake.generations().map((g) => g.run_id);
+    const generations = env.fake.generations().map((g) => g.run_id);
     for (const r of runs) assert.ok(!generations.includes(r.run_id), 'not listed as a generation');
     // Its run answers at /runs/{id} like a generation's.
     assert.equal((await get(`/runs/${runs[1].run_id}`)).body.status, 'running');
@@ -346,7 +339,7 @@ describe('the HTTP control interface for these (other processes: the extension h
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: Json }> {
-    const res = await fetch(`${fake.origin}/_fake${path}`, {
+    const res = await fetch(`${env.fake.origin}/_fake${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -363,7 +356,7 @@ describe('the HTTP control interface for these (other processes: the extension h
     });
     assert.equal(added.status, 200);
     assert.equal(
-      fake.techniqueRuns()[0].technique_run_id,
+      env.fake.techniqueRuns()[0].technique_run_id,
       (added.body.technique_run as Json).technique_run_id,
     );
     assert.equal(
@@ -395,8 +388,8 @@ describe('the HTTP control interface for these (other processes: the extension h
 
 describe('faults aimed at one query', () => {
   it('hit only the requests whose query has the given values; others on the route pass untouched', async () => {
-    const [a, b] = fake.projects();
-    fake.inject(
+    const [a, b] = env.fake.projects();
+    env.fake.inject(
       'GET /generations',
       { kind: 'status', status: 500, code: 'internal_error' },
       {

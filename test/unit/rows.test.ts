@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { FloraClient } from '../../src/api/client';
+import { describe, it } from 'node:test';
 import { generationRowInputs, RowMemo } from '../../src/model/rows';
 import { Store } from '../../src/model/store';
-import { FakeFlora } from '../fake-flora';
-import { fakeClient, MemoryLogger } from './helpers';
+import { MemoryLogger, useFakeFlora } from './helpers';
 
-let fake: FakeFlora;
-let client: FloraClient;
-
-before(async () => {
-  fake = await FakeFlora.start();
-  client = fakeClient(fake, { maxRetries: 0 });
-});
-after(async () => {
-  await client.close();
-  await fake.close();
-});
+const env = useFakeFlora();
 
 // The tree rebuilds a generation row only when RowMemo says its inputs changed: an input missing
 // from generationRowInputs would leave that row showing old text.
 describe('Generation rows (what the tree compares instead of rebuilding each row)', () => {
   it('reads a row as changed exactly when something it shows may have changed', async () => {
-    fake.reset();
-    const ws = fake.workspaces()[0].workspace_id;
-    const prj = fake.projects(ws)[0].project_id;
-    const [job] = fake.startGenerations(prj, 1, { durationMs: 100_000 });
-    const store = new Store(client, { pageSize: () => 20, logger: new MemoryLogger() });
+    env.fake.reset();
+    const ws = env.fake.workspaces()[0].workspace_id;
+    const prj = env.fake.projects(ws)[0].project_id;
+    const [job] = env.fake.startGenerations(prj, 1, { durationMs: 100_000 });
+    const store = new Store(env.client, { pageSize: () => 20, logger: new MemoryLogger() });
     await store.ensureGenerations(prj);
     const memo = new RowMemo();
     const now = Date.now();
@@ -60,7 +48,7 @@ describe('Generation rows (what the tree compares instead of rebuilding each row
 
     // The generation itself: a progress tick replaces the object.
     memo.remember(job.generation_id, row());
-    fake.advance(50_000);
+    env.fake.advance(50_000);
     await store.refreshGenerations(prj);
     assert.equal(memo.changed(job.generation_id, row()), true, 'a new answer about the run');
 

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { FloraClient } from '../../src/api/client';
+import { describe, it } from 'node:test';
 import { Store } from '../../src/model/store';
-import { FakeFlora } from '../fake-flora';
-import { fakeClient, MemoryLogger } from './helpers';
+import { MemoryLogger, useFakeFlora } from './helpers';
 
-let fake: FakeFlora;
-let client: FloraClient;
-
-before(async () => {
-  fake = await FakeFlora.start();
-  client = fakeClient(fake, { maxRetries: 0 });
-});
-after(async () => {
-  await client.close();
-  await fake.close();
-});
+const env = useFakeFlora();
 
 /**
- * How many values `work` puts into Sets, anywhere in this process (the store, the client, the fake
+ * How many values `work` puts into Sets, anywhere in this process (the store, the env.client, the fake
  * server): a Set rebuilt from a whole list shows as that list's length. Counted through
  * `Set.prototype.add`, which `new Set(iterable)` calls for each value once it is replaced.
  */
@@ -41,11 +29,11 @@ async function setInsertions(work: () => Promise<void>): Promise<number> {
 
 describe('Store work per "Load more"', () => {
   it('a page costs what it adds, not what the list already holds', async () => {
-    fake.reset();
-    const prj = fake.projects()[0].project_id;
+    env.fake.reset();
+    const prj = env.fake.projects()[0].project_id;
     for (let i = 0; i < 600; i++)
-      fake.addGeneration({ project_id: prj, created_at: fake.now() - 60_000 * (i + 1) });
-    const store = new Store(client, { pageSize: () => 20, logger: new MemoryLogger() });
+      env.fake.addGeneration({ project_id: prj, created_at: env.fake.now() - 60_000 * (i + 1) });
+    const store = new Store(env.client, { pageSize: () => 20, logger: new MemoryLogger() });
     // The tree's project row, reading the list on every change.
     store.onDidChange(() => void store.generationList(prj).ids.length);
     await store.ensureGenerations(prj);
