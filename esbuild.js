@@ -11,6 +11,7 @@ const esbuild = require('esbuild');
 const path = require('node:path');
 
 const production = process.argv.includes('--production');
+const { version } = require('./package.json');
 const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
@@ -24,6 +25,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  // package.json's version, for the User-Agent (src/api/http.ts; run from source it reads the file).
+  define: { __EXTENSION_VERSION__: JSON.stringify(version) },
 };
 
 /**

@@ -3,8 +3,9 @@
 //   - the floor: undici `Pool.request` + `JSON.parse`, no checking at all;
 //   - global `fetch` + `JSON.parse`;
 //   - FLORA's official SDK (`@flora-ai/flora`, a devDependency used only here), auto-pagination;
-//   - this project's `FloraClient`: its request path alone, `listGenerations` page by page, and
-//     `generationPages` (zod check of every item, mapping, logging, repeats dropped).
+//   - this project's client: its request path alone (`FloraHttp.get`), `FloraClient.listGenerations`
+//     page by page, and `walkPages` over it as the store walks a list (zod check of every item,
+//     mapping, logging, repeats dropped).
 // Interleaved rounds (the order rotates every round), median of each, in wall and CPU time;
 // ratios are taken within each round against the floor. Then, without HTTP and in CPU time, the
 // parts of the client's cost: zod classic vs zod/mini, per item vs one array parse, a schema
@@ -17,7 +18,9 @@ import { Pool } from 'undici';
 import * as zc from 'zod';
 import * as zm from 'zod/mini';
 import { FloraClient } from '../src/api/client';
+import { FloraHttp } from '../src/api/http';
 import { redact, rememberSecret } from '../src/api/logger';
+import { walkPages } from '../src/api/pagination';
 import { parseGeneration, parseItems, parseListEnvelope } from '../src/api/schemas';
 import { mulberry32 } from '../test/fake-flora/prng';
 import { median, record, table } from './results';
@@ -176,6 +179,7 @@ function contenders(origin: string): Record<string, () => Promise<number>> {
   const headers = { authorization: `Bearer ${API_KEY}`, accept: 'application/json' };
   const sdk = new FLORA({ apiKey: API_KEY, baseURL: `${origin}/api/v1`, maxRetries: 0, logLevel: 'off' });
   const client = new FloraClient({ baseUrl: `${origin}/api/v1`, apiKey: () => API_KEY });
+  const http = new FloraHttp({ baseUrl: `${origin}/api/v1`, apiKey: () => API_KEY });
   return {
     floor: async () => {
       let n = 0;
@@ -208,13 +212,10 @@ function contenders(origin: string): Record<string, () => Promise<number>> {
     clientRaw: async () => {
       let n = 0;
       let cursor: string | undefined;
-      const raw = client as unknown as {
-        get(path: string, query: object, options: object): Promise<{ body: RawPage }>;
-      };
       do {
-        const a = await raw.get('/generations', { limit: PER_PAGE, cursor }, {});
-        n += a.body.generations.length;
-        cursor = a.body.meta?.next_cursor ?? undefined;
+        const body = (await http.get('/generations', { limit: PER_PAGE, cursor })).body as RawPage;
+        n += body.generations.length;
+        cursor = body.meta?.next_cursor ?? undefined;
       } while (cursor);
       return n;
     },
@@ -231,7 +232,11 @@ function contenders(origin: string): Record<string, () => Promise<number>> {
     },
     client: async () => {
       let n = 0;
-      for await (const page of client.generationPages({ limit: PER_PAGE })) n += page.items.length;
+      const pages = walkPages(
+        (cursor) => client.listGenerations({ limit: PER_PAGE, cursor }),
+        (g) => g.id,
+      );
+      for await (const page of pages) n += page.items.length;
       return n;
     },
   };
@@ -241,9 +246,9 @@ const LABELS: Record<string, string> = {
   floor: 'floor: undici `Pool.request` + `JSON.parse`',
   fetch: 'global `fetch` + `JSON.parse`',
   sdk: "FLORA's SDK `@flora-ai/flora` 0.11, auto-pagination",
-  clientRaw: "`FloraClient`'s request path alone (private `get`: no item checked)",
+  clientRaw: '`FloraHttp.get`, the request path alone (no item checked)',
   clientPage: '`FloraClient.listGenerations` page by page (items checked and mapped)',
-  client: "this project's `FloraClient.generationPages` (+ the walk: repeats dropped)",
+  client: "this project's client: `walkPages` over `listGenerations` (+ repeats dropped)",
 };
 
 // ---- the parts, without HTTP: per item cost of each way to check and map ----

@@ -7,6 +7,7 @@
 // (MAX_REQUESTS_PER_ACTIVE_TICK), ticks until every job was seen, and ticks until all finished
 // ones are settled. The run fails (exit code 1) if any tick breaks the bound.
 import type { FloraApi, FloraClient } from '../src/api/client';
+import { walkPages } from '../src/api/pagination';
 import {
   MAX_REQUESTS_PER_ACTIVE_TICK,
   MAX_RUN_FETCHES_PER_TICK,
@@ -74,8 +75,11 @@ async function atScale(fake: FakeFlora, client: FloraClient, running: number): P
   if (running) fake.startGenerations(prj, running, { durationMs: 3_600_000 });
   const timers = new ManualTimers();
   const store = new Store(client, { pageSize: () => 20 });
-  for await (const page of client.generationPages({ projectId: prj, status: 'running', limit: 100 }))
-    store.applyGenerations(page.items);
+  const pages = walkPages(
+    (cursor) => client.listGenerations({ projectId: prj, status: 'running', limit: 100, cursor }),
+    (g) => g.id,
+  );
+  for await (const page of pages) store.applyGenerations(page.items);
   const seen = new Set<string>();
   const api: Pick<FloraApi, 'listGenerations' | 'getRun'> = {
     listGenerations: async (query, options) => {

@@ -121,7 +121,7 @@ export class InvalidResponseError extends FloraError {
 }
 
 /**
- * A 2xx answer larger than the client's cap (`maxResponseBytes`, 8 MB by default): the client
+ * A 2xx answer larger than the client's cap (8 MB, see src/api/http.ts): the client
  * stopped reading it (the connection is closed, nothing more is buffered) and does not retry. A
  * subclass of InvalidResponseError (kind `invalid_response`), so the UI shows it like any answer it
  * cannot use; `limitBytes` says where the cap stood.

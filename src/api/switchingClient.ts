@@ -2,12 +2,12 @@ import * as l10n from '@vscode/l10n';
 import { ConfigurationError } from './errors';
 import {
   FloraClient,
-  type CallOptions,
   type FloraApi,
   type FloraClientOptions,
   type GenerationQuery,
   type ProjectQuery,
 } from './client';
+import type { CallOptions } from './http';
 
 /**
  * A FloraApi whose client is rebuilt when its settings change (another base URL), so the store

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import * as fs from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import {
-  apiKeyProblem,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  FloraClient,
-  type FloraClientOptions,
-} from '../../src/api/client';
+import { FloraClient, type FloraClientOptions, type GenerationQuery } from '../../src/api/client';
 import {
   AuthenticationError,
   BadRequestError,
@@ -24,6 +21,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../../src/api/errors';
+import { apiKeyProblem } from '../../src/api/http';
 import { redactingLogger } from '../../src/api/logger';
 import { walkPages } from '../../src/api/pagination';
 import type { Generation } from '../../src/api/types';
@@ -49,6 +47,15 @@ function client(
   });
   clients.push(c);
   return Object.assign(c, { log, recorder: clock });
+}
+
+/** Every page of a generation query, walked as the store walks lists (walkPages over the endpoint). */
+function generationPages(c: ReturnType<typeof client>, query: Omit<GenerationQuery, 'cursor'> = {}) {
+  return walkPages(
+    (cursor) => c.listGenerations({ ...query, cursor }),
+    (g) => g.id,
+    { logger: c.log },
+  );
 }
 
 async function all(pages: AsyncIterable<{ items: Generation[] }>): Promise<Generation[]> {
@@ -95,7 +102,7 @@ describe('reading the history', () => {
     it(`walks every page exactly once, newest first (last page cursor: ${lastCursor})`, async () => {
       fake.setOptions({ lastCursor });
       const expected = fake.generations().map((g) => g.generation_id);
-      const got = await all(client().generationPages({ limit: 7 }));
+      const got = await all(generationPages(client(), { limit: 7 }));
       assert.deepEqual(
         got.map((g) => g.id),
         expected,
@@ -114,7 +121,7 @@ describe('reading the history', () => {
       { status: 'running' as const },
       { status: 'failed' as const, workspaceId: ws },
     ]) {
-      const got = await all(c.generationPages({ ...filter, limit: 5 }));
+      const got = await all(generationPages(c, { ...filter, limit: 5 }));
       const expected = fake.generations({
         workspace_id: filter.workspaceId,
         project_id: 'projectId' in filter ? filter.projectId : undefined,
@@ -135,8 +142,11 @@ describe('reading the history', () => {
     const c = client();
     const ws = fake.workspaces()[0].workspace_id;
     const names: string[] = [];
-    for await (const p of c.projectPages({ workspaceId: ws, limit: 2 }))
-      names.push(...p.items.map((x) => x.name));
+    const pages = walkPages(
+      (cursor) => c.listProjects({ workspaceId: ws, limit: 2, cursor }),
+      (p) => p.id,
+    );
+    for await (const p of pages) names.push(...p.items.map((x) => x.name));
     assert.deepEqual(
       names,
       fake.projects(ws).map((p) => p.name),
@@ -153,33 +163,47 @@ describe('reading the history', () => {
       models.map((m) => m.id),
       fake.models().map((m) => m.model_id),
     );
-    const page = await all(client().generationPages({ limit: 100 }));
+    const page = await all(generationPages(client(), { limit: 100 }));
     assert.ok(
       page.some((g) => g.modelId === undefined),
       'some generations have no model',
     );
   });
 
-  it('follows a running generation to completion through the run detail', async () => {
+  it("follows running generations to their end through the run detail: done at 100 % with outputs, or failed with FLORA's reason", async () => {
     const c = client();
-    const running = fake.generations({ status: 'running' })[0];
-    const before = await c.getRun(running.run_id);
-    assert.equal(before.status, 'running');
-    assert.equal(before.outputs.length, 0);
-    fake.advance(24 * 3600_000);
-    const afterRun = await c.getRun(running.run_id, { pollUrl: running.poll_url ?? undefined });
-    assert.ok(afterRun.status === 'completed' || afterRun.status === 'failed');
-    if (afterRun.status === 'completed') assert.ok(afterRun.outputs.length > 0);
-    else assert.ok(afterRun.errorMessage);
-    assert.equal(afterRun.progress, afterRun.status === 'completed' ? 100 : afterRun.progress);
+    const prj = fake.projects(fake.workspaces()[0].workspace_id)[0].project_id;
+    const [ok] = fake.startGenerations(prj, 1, { durationMs: 60_000 });
+    const [bad] = fake.startGenerations(prj, 1, { durationMs: 60_000, finalStatus: 'failed' });
+    for (const job of [ok, bad]) {
+      const before = await c.getRun(job.run_id);
+      assert.equal(before.status, 'running');
+      assert.ok(before.progress < 100);
+      assert.equal(before.outputs.length, 0);
+    }
+    fake.advance(60_000);
+    // On the 0–1 scale a finished run sends progress 1, which must read 100 %, not 1 %.
+    fake.setOptions({ progressScale: 1 });
+    const done = await c.getRun(ok.run_id, { pollUrl: ok.poll_url ?? undefined });
+    assert.equal(done.status, 'completed');
+    assert.equal(done.progress, 100);
+    assert.ok(done.outputs.length > 0);
+    assert.equal(done.errorMessage, undefined);
+    const failed = await c.getRun(bad.run_id, { pollUrl: bad.poll_url ?? undefined });
+    const sent = fake.generations().find((g) => g.run_id === bad.run_id);
+    assert.ok(sent?.error_message && sent.error_code, 'the fake says why it failed');
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual(failed.outputs, []);
+    assert.equal(failed.errorMessage, sent.error_message);
+    assert.equal(failed.errorCode, sent.error_code);
   });
 
   it('reads times in micro- and nanoseconds as the same instants as milliseconds', async () => {
     const c = client();
-    const ms = await all(c.generationPages({ limit: 100 }));
+    const ms = await all(generationPages(c, { limit: 100 }));
     for (const timeUnit of ['us', 'ns'] as const) {
       fake.setOptions({ timeUnit });
-      const other = await all(c.generationPages({ limit: 100 }));
+      const other = await all(generationPages(c, { limit: 100 }));
       assert.equal(other.length, ms.length);
       for (let i = 0; i < ms.length; i++) {
         assert.equal(other[i].createdAt, ms[i].createdAt, `${timeUnit} created_at`);
@@ -190,9 +214,9 @@ describe('reading the history', () => {
 
   it('reads times in seconds or milliseconds and progress on 0–1 or 0–100 alike', async () => {
     const c = client();
-    const ms = await all(c.generationPages({ limit: 100 }));
+    const ms = await all(generationPages(c, { limit: 100 }));
     fake.setOptions({ timeUnit: 's', progressScale: 1 });
-    const s = await all(c.generationPages({ limit: 100 }));
+    const s = await all(generationPages(c, { limit: 100 }));
     assert.equal(s.length, ms.length);
     for (let i = 0; i < ms.length; i++) {
       assert.ok(Math.abs(s[i].createdAt - ms[i].createdAt) < 1000, 'same instant within a second');
@@ -311,7 +335,7 @@ describe('tolerant reading', () => {
   it('stops on a cursor that repeats instead of looping, without duplicates', async () => {
     fake.inject('GET /generations', { kind: 'repeat-cursor' }, { times: Infinity });
     const c = client();
-    const got = await all(c.generationPages({ limit: 5 }));
+    const got = await all(generationPages(c, { limit: 5 }));
     assert.ok(fake.requestCount('GET /generations') <= 3, 'the walk stops');
     assert.equal(new Set(got.map((g) => g.id)).size, got.length);
     assert.ok(c.log.lines.some((l) => l.includes('cursor it had already returned')));
@@ -394,7 +418,7 @@ describe('body size cap', () => {
       const err = await rejects(c.listGenerations(), ResponseTooLargeError);
       assert.ok(err instanceof InvalidResponseError, 'shown like any answer the extension cannot use');
       assert.equal(err.kind, 'invalid_response');
-      assert.equal(err.limitBytes, DEFAULT_MAX_RESPONSE_BYTES);
+      assert.equal(err.limitBytes, 8 * MB);
       assert.match(err.message, /larger than 8 MB/);
       assert.match(err.requestId ?? '', /^req_/);
       assert.equal(fake.requestCount('GET /generations'), 1, 'not retried');
@@ -426,15 +450,6 @@ describe('body size cap', () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
-  });
-
-  it('takes its cap from a constructor option, and answers under the cap pass', async () => {
-    const c = client({ maxResponseBytes: 64 * 1024 });
-    assert.ok((await c.listGenerations({ limit: 3 })).items.length > 0);
-    fake.inject('GET /generations', { kind: 'large-body', bytes: 200 * 1024, announce: false });
-    const err = await rejects(c.listGenerations(), ResponseTooLargeError);
-    assert.equal(err.limitBytes, 64 * 1024);
-    assert.match(err.message, /64 KB/);
   });
 });
 
@@ -640,6 +655,31 @@ describe('security', () => {
     assert.equal(text.includes(key), false, 'the key leaked into an error or a log line');
     // And the key was really sent, as a Bearer header, to the configured origin.
     assert.ok(fake.requests().every((r) => r.authorization === 'valid'));
+  });
+});
+
+describe('identification', () => {
+  it("names the extension and package.json's version in the User-Agent of every request", async () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ workspaces: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await client({ baseUrl: `http://127.0.0.1:${port}/api/v1` }).listWorkspaces();
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]['user-agent'], `flora-generations-vscode/${version}`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

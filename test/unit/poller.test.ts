@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
+import { walkPages } from '../../src/api/pagination';
 import {
   MAX_BACKOFF_MS,
   MAX_REQUESTS_PER_ACTIVE_TICK,
@@ -75,8 +76,11 @@ describe('Poller', () => {
     const jobs = fake.startGenerations(prj, 1_500, { durationMs: 60_000, staggerMs: 20 });
     const { timers, poller, store, finished } = setup();
     // The tree (or last session's cache) already shows them all as running.
-    for await (const page of client.generationPages({ projectId: prj, status: 'running', limit: 100 }))
-      store.applyGenerations(page.items);
+    const running = walkPages(
+      (cursor) => client.listGenerations({ projectId: prj, status: 'running', limit: 100, cursor }),
+      (g) => g.id,
+    );
+    for await (const page of running) store.applyGenerations(page.items);
     assert.equal(store.allGenerations().filter((g) => g.status === 'running').length, 1_500);
     poller.start();
     const perTick: number[] = [];

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { apiKeyProblem } from '../../api/client';
+import { apiKeyProblem } from '../../api/http';
 import { isFloraError } from '../../api/errors';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';

@@ -4,7 +4,7 @@
  * panels back after a window reload.
  */
 import * as vscode from 'vscode';
-import { isLoopbackHost } from '../../api/client';
+import { isLoopbackHost } from '../../api/http';
 import type { StoreChange } from '../../model/store';
 import { copyUrl, openUrl } from '../actions/outputs';
 import type { Deps } from '../deps';
