@@ -69,6 +69,9 @@ function source(total: number): FloraApi {
     getRun: unused,
     listModels: unused,
     getRunJson: unused,
+    listTechniqueRuns: unused,
+    getRunOf: unused,
+    getRunJsonOf: unused,
     listGenerations: (q) => Promise.resolve(page(q.projectId ?? PROJECT, q.cursor, q.limit ?? 20)),
   };
 }

@@ -13,9 +13,19 @@ import {
   parseModel,
   parseProject,
   parseRun,
+  parseTechniqueRun,
   parseWorkspace,
 } from './schemas';
-import type { Generation, KnownStatus, Model, Page, Project, RunState, Workspace } from './types';
+import type {
+  Generation,
+  KnownStatus,
+  Model,
+  Page,
+  Project,
+  RunState,
+  TechniqueRef,
+  Workspace,
+} from './types';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
 
@@ -31,6 +41,9 @@ export interface FloraApi {
   getRun(runId: string, options?: CallOptions & { pollUrl?: string }): Promise<RunState>;
   listModels(query?: { type?: string }, options?: CallOptions): Promise<Model[]>;
   getRunJson(runId: string, options?: CallOptions): Promise<unknown>;
+  listTechniqueRuns(query: TechniqueRunQuery, options?: CallOptions): Promise<Page<Generation>>;
+  getRunOf(run: RunRef, options?: CallOptions): Promise<RunState>;
+  getRunJsonOf(run: RunRef, options?: CallOptions): Promise<unknown>;
 }
 
 export interface GenerationQuery {
@@ -157,6 +170,63 @@ export class FloraClient implements FloraApi {
       requestId: answer.requestId,
     };
   }
+
+  // ---- technique runs (issue 13 §2) ----
+  // A technique run is a Generation with `technique` set. Its detail comes from its technique's
+  // route, `GET /techniques/{techniqueId}/runs/{runId}`, never from `GET /runs/{runId}`: whether
+  // that one answers for technique runs is UNCONFIRMED, and the technique route is documented for
+  // them and is where their poll_url points. So a run costs one request whichever way FLORA goes.
+
+  async listTechniqueRuns(
+    query: TechniqueRunQuery = {},
+    options: CallOptions = {},
+  ): Promise<Page<Generation>> {
+    if (query.limit !== undefined) assertLimit(query.limit);
+    const answer = await this.http.get(
+      '/technique-runs',
+      {
+        cursor: query.cursor,
+        limit: query.limit,
+        workspace_id: query.workspaceId,
+        project_id: query.projectId,
+        status: query.status,
+        technique_id: query.techniqueId,
+      },
+      options,
+    );
+    return this.page(answer, 'technique_runs', parseTechniqueRun);
+  }
+
+  /**
+   * The run detail of a generation or a technique run. A generation's is getRun's. A technique
+   * run's is fetched from its poll_url when that is on the configured origin and API path, and
+   * otherwise from the technique route built from its technique id and run id; never from
+   * `/runs/{runId}` (see above), so a 404 there is the run's own answer.
+   */
+  getRunOf(run: RunRef, options: CallOptions = {}): Promise<RunState> {
+    if (!run.technique) return this.getRun(run.runId, { ...options, pollUrl: run.pollUrl });
+    return this.getRun(run.runId, {
+      ...options,
+      pollUrl: this.http.apiRoot + this.runPath(run.runId, run.technique, run.pollUrl),
+    });
+  }
+
+  /** The run detail exactly as FLORA sent it, from where getRunOf fetches it. */
+  async getRunJsonOf(run: RunRef, options: CallOptions = {}): Promise<unknown> {
+    if (!run.technique) return this.getRunJson(run.runId, options);
+    return (await this.http.get(this.runPath(run.runId, run.technique, run.pollUrl), {}, options)).body;
+  }
+
+  /** A technique run's detail path below the base URL: its trusted poll_url, or its technique route. */
+  private runPath(runId: string, technique: TechniqueRef, pollUrl: string | undefined): string {
+    const route = `/techniques/${encodeURIComponent(technique.id)}/runs/${encodeURIComponent(runId)}`;
+    if (!pollUrl) return route;
+    const trusted = this.http.pathUnderBase(pollUrl);
+    if (!trusted) {
+      this.http.logger.warn(`Ignored a poll_url outside ${this.http.apiRoot}; fetched ${route} instead.`);
+    }
+    return trusted ?? route;
+  }
 }
 
 /**
@@ -178,3 +248,11 @@ function assertLimit(limit: number): void {
     throw new ConfigurationError(l10n.t('Page size must be a whole number from 1 to 100, not {0}.', limit));
   }
 }
+
+export interface TechniqueRunQuery extends GenerationQuery {
+  /** `tech_…`: only this technique's runs. */
+  techniqueId?: string;
+}
+
+/** What getRunOf needs of a generation or technique run to fetch its detail. */
+export type RunRef = Pick<Generation, 'runId' | 'pollUrl' | 'technique'>;

@@ -258,6 +258,7 @@ export const parseGeneration = parser(GenerationWire, 'generation_id', (w): Gene
     workspaceId: w.workspace_id,
     projectId: w.project_id,
     modelId: present(w.model?.model_id) || undefined,
+    technique: undefined,
     runId: run.runId,
     status: run.status,
     rawStatus: run.rawStatus,
@@ -322,4 +323,42 @@ export const ErrorEnvelope = z.looseObject({
       z.array(z.looseObject({ field: z.optional(z.string()), message: z.optional(z.string()) })),
     ),
   }),
+});
+
+// ---- technique runs (GET /technique-runs) ----
+
+// A list item like a generation's without `generation_id` and `model`, plus `technique` and
+// `technique_run_id`. The run is identified by `run_id` (what its detail routes take);
+// `technique_run_id`, equal to it as far as anyone has seen, is not needed. `technique_id` is
+// required: without it the run could be neither named nor fetched from its own route.
+const TechniqueRunWire = z.looseObject({
+  ...RunWire.shape,
+  workspace_id: z.string(),
+  project_id: z.string(),
+  technique: z.looseObject({ technique_id: z.string().check(z.minLength(1)), name: optionalString }),
+});
+
+/** A technique run as a Generation with `technique` set and no `modelId`. */
+export const parseTechniqueRun = parser(TechniqueRunWire, 'run_id', (w): Generation => {
+  const run = toRunState(w);
+  const techniqueRun: AllKeys<Generation> = {
+    id: w.run_id,
+    workspaceId: w.workspace_id,
+    projectId: w.project_id,
+    modelId: undefined,
+    technique: { id: w.technique.technique_id, name: present(w.technique.name) || w.technique.technique_id },
+    runId: run.runId,
+    status: run.status,
+    rawStatus: run.rawStatus,
+    progress: run.progress,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    completedAt: run.completedAt,
+    cost: run.cost,
+    errorCode: run.errorCode,
+    errorMessage: run.errorMessage,
+    outputs: run.outputs,
+    pollUrl: run.pollUrl,
+  };
+  return techniqueRun;
 });

@@ -6,6 +6,8 @@ import {
   type FloraClientOptions,
   type GenerationQuery,
   type ProjectQuery,
+  type RunRef,
+  type TechniqueRunQuery,
 } from './client';
 import type { CallOptions } from './http';
 
@@ -70,6 +72,15 @@ export class SwitchingClient implements FloraApi {
   }
   async listModels(q?: { type?: string }, o?: CallOptions) {
     return (await this.client()).listModels(q, o);
+  }
+  async listTechniqueRuns(q: TechniqueRunQuery, o?: CallOptions) {
+    return (await this.client()).listTechniqueRuns(q, o);
+  }
+  async getRunOf(run: RunRef, o?: CallOptions) {
+    return (await this.client()).getRunOf(run, o);
+  }
+  async getRunJsonOf(run: RunRef, o?: CallOptions) {
+    return (await this.client()).getRunJsonOf(run, o);
   }
 
   dispose(): void {

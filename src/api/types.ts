@@ -41,8 +41,22 @@ export interface Generation extends RunState {
   id: string;
   workspaceId: string;
   projectId: string;
-  /** Absent when FLORA sent no model or a null id. */
+  /** Absent when FLORA sent no model or a null id; always absent for a technique run. */
   modelId?: string;
+  /**
+   * Set for a technique run (`GET /technique-runs`), absent for a generation: a technique run is
+   * the same object otherwise, so every view shows it as it is. Its `id` and `runId` are its
+   * `run_id`, the id its detail routes take.
+   */
+  technique?: TechniqueRef;
+}
+
+/** The technique (a saved FLORA workflow) a technique run ran. */
+export interface TechniqueRef {
+  /** `tech_…`: with the run id it names the run's detail route. */
+  id: string;
+  /** FLORA's name of the technique; its id when FLORA sent none. */
+  name: string;
 }
 
 export interface Workspace {

@@ -38,6 +38,8 @@ export interface ApiResult {
 export interface RouteMatch {
   route: RouteName;
   id?: string;
+  /** `GET /techniques/:id/runs/:runId`: the technique's `tech_…` id or slug (`id` is the run's). */
+  techniqueId?: string;
 }
 
 export interface ApiRequest {
@@ -55,6 +57,8 @@ export interface ApiContext {
   fmt: FormatOptions;
   origin: string;
   generate: GenerateDesk;
+  /** See FakeFloraOptions.runsRouteAnswersTechniqueRuns. */
+  runsRouteAnswersTechniqueRuns: boolean;
 }
 
 export function errorBody(code: string, message: string, fields?: ErrorField[]): ErrorEnvelope {
@@ -85,15 +89,26 @@ export function matchRoute(method: string, subpath: string): RouteMatch | null {
     case '/models':
       return { route: 'GET /models' };
   }
+  const t = /^\/techniques\/([^/]+)\/runs\/([^/]+)$/.exec(subpath);
+  if (t) {
+    const techniqueId = decoded(t[1]);
+    const id = decoded(t[2]);
+    return techniqueId === null || id === null
+      ? null
+      : { route: 'GET /techniques/:id/runs/:runId', id, techniqueId };
+  }
   const m = /^\/(runs|projects)\/([^/]+)$/.exec(subpath);
-  if (!m) return null;
-  let id: string;
+  const id = m ? decoded(m[2]) : null;
+  if (!m || id === null) return null;
+  return { route: m[1] === 'runs' ? 'GET /runs/:id' : 'GET /projects/:id', id };
+}
+
+function decoded(segment: string | undefined): string | null {
   try {
-    id = decodeURIComponent(m[2] ?? '');
+    return decodeURIComponent(segment ?? '');
   } catch {
     return null;
   }
-  return { route: m[1] === 'runs' ? 'GET /runs/:id' : 'GET /projects/:id', id };
 }
 
 // ---------------------------------------------------------------- cursors
@@ -228,6 +243,8 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResult {
       return ctx.generate.handle({ body: req.body ?? '', idempotencyKey: req.idempotencyKey }, ctx.origin);
     case 'GET /technique-runs':
       return listTechniqueRuns(ctx, req.query);
+    case 'GET /techniques/:id/runs/:runId':
+      return getTechniqueRun(ctx, req.route.techniqueId ?? '', req.route.id ?? '');
   }
 }
 
@@ -284,8 +301,36 @@ function getRun(ctx: ApiContext, id: string): ApiResult {
     return invalid([{ field: 'runId', message: 'runId must be an id starting with "run_".' }]);
   }
   const rec = ctx.store.findRun(id);
-  if (!rec) return errorResult(404, 'not_found', `Run ${id} not found.`);
+  // Whether this route answers for technique runs is UNCONFIRMED: the server decides (default no).
+  if (!rec || (rec.technique && !ctx.runsRouteAnswersTechniqueRuns)) {
+    return errorResult(404, 'not_found', `Run ${id} not found.`);
+  }
   return { status: 200, body: ctx.store.runView(rec, ctx.fmt, ctx.origin), listKey: null };
+}
+
+/** A technique run's own detail route; `techniqueId` is its technique's `tech_…` id or slug. */
+function getTechniqueRun(ctx: ApiContext, techniqueId: string, id: string): ApiResult {
+  if (!id.startsWith('run_')) {
+    return invalid([{ field: 'runId', message: 'runId must be an id starting with "run_".' }]);
+  }
+  const rec = ctx.store.findRun(id);
+  const technique = rec?.technique;
+  if (
+    !rec ||
+    !technique ||
+    (technique.technique_id !== techniqueId && slugOf(technique.name) !== techniqueId)
+  ) {
+    return errorResult(404, 'not_found', `Run ${id} of technique ${techniqueId} not found.`);
+  }
+  return { status: 200, body: ctx.store.runView(rec, ctx.fmt, ctx.origin), listKey: null };
+}
+
+/** The fake's technique slugs: the name in lower case, words joined by `-` ("Brand Style" → "brand-style"). */
+export function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function listProjects(ctx: ApiContext, query: URLSearchParams): ApiResult {

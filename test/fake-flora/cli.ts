@@ -1,6 +1,7 @@
 // Runs the fake FLORA server as a process, for the extension host, manual demos and screenshots:
 //   node --import tsx test/fake-flora/cli.ts [--demo] [--port N] [--key K] [--seed N]
 //        [--clock manual|real] [--last-cursor null|omit|empty] [--time-unit ms|s] [--progress-scale 100|1]
+//        [--runs-answer-technique-runs]
 // Prints one JSON line {"baseUrl","apiKey","origin"} on stdout once listening; logs to stderr.
 import { parseArgs } from 'node:util';
 import { FakeFlora } from './server';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       'last-cursor': { type: 'string' },
       'time-unit': { type: 'string' },
       'progress-scale': { type: 'string' },
+      'runs-answer-technique-runs': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     lastCursor: oneOf(values['last-cursor'], ['null', 'omit', 'empty'] as const, '--last-cursor'),
     timeUnit: oneOf(values['time-unit'], ['ms', 's', 'us', 'ns'] as const, '--time-unit'),
     progressScale: scale === undefined ? undefined : scale === '1' ? 1 : 100,
+    runsRouteAnswersTechniqueRuns: values['runs-answer-technique-runs'],
     log: values.quiet ? undefined : (line) => console.error(line),
   };
   const fake = await FakeFlora.start(opts);

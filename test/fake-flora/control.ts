@@ -4,7 +4,6 @@ import type {
   AddGenerationInput,
   AddProjectInput,
   Fault,
-  FakeFloraOptions,
   Generation,
   GenerationFilter,
   IdempotencyStyle,
@@ -13,6 +12,7 @@ import type {
   Project,
   RequestLogEntry,
   RouteName,
+  RuntimeOptions,
   StartGenerationsOptions,
   TechniqueRun,
   Workspace,
@@ -34,7 +34,7 @@ export interface ControlTarget {
   requestCount(route?: RouteName): number;
   requests(): RequestLogEntry[];
   resetCounts(): void;
-  setOptions(partial: Pick<FakeFloraOptions, 'lastCursor' | 'timeUnit' | 'progressScale'>): void;
+  setOptions(partial: RuntimeOptions): void;
   startGenerations(projectId: string, count: number, opts?: StartGenerationsOptions): Generation[];
   addProject(input: AddProjectInput): Project;
   addGeneration(input: AddGenerationInput): Generation;
@@ -112,6 +112,7 @@ const optionsSchema = z.object({
   lastCursor: z.enum(['null', 'omit', 'empty']).optional(),
   timeUnit: z.enum(['ms', 's', 'us', 'ns']).optional(),
   progressScale: z.union([z.literal(100), z.literal(1)]).optional(),
+  runsRouteAnswersTechniqueRuns: z.boolean().optional(),
 });
 const statusSchema = z.enum(GENERATION_STATUSES);
 const startSchema = z.object({

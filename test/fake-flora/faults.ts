@@ -67,6 +67,7 @@ const LIST_KEYS: Record<RouteName, string | null> = {
   'GET /models': 'models',
   'POST /generate': null,
   'GET /technique-runs': 'technique_runs',
+  'GET /techniques/:id/runs/:runId': null,
 };
 
 const HTML_502 =
@@ -117,6 +118,15 @@ const MALFORMED_ITEMS: Record<string, Json> = {
     created_at: 'yesterday',
     outputs: 'none',
   },
+  // Its run id, technique and status are all unusable.
+  technique_runs: {
+    technique_run_id: 'run_malformed',
+    run_id: 'run_malformed',
+    status: 42,
+    progress: 'half',
+    created_at: 'yesterday',
+    technique: 'none',
+  },
   projects: { project_id: 17, name: null, workspace_id: false },
   workspaces: { workspace_id: null, name: 42 },
   models: { model_id: 42, name: ['x'], params: 'none' },
@@ -161,9 +171,15 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
       return { ...result, body: { ...body, [listKey]: list } };
     }
     case 'unknown-enum': {
-      if (route === 'GET /runs/:id') return { ...result, body: withUnknownEnums(body, origin, fault.status) };
+      if (route === 'GET /runs/:id' || route === 'GET /techniques/:id/runs/:runId') {
+        return { ...result, body: withUnknownEnums(body, origin, fault.status) };
+      }
       if (!list) return result;
-      if (listKey === 'generations') {
+      if (listKey === 'technique_runs') {
+        const i = targetIndex(list);
+        const item = list[i];
+        if (isRecord(item)) list[i] = withUnknownEnums(item, origin, fault.status);
+      } else if (listKey === 'generations') {
         const i = targetIndex(list);
         const item = list[i];
         if (isRecord(item)) list[i] = withUnknownEnums(item, origin, fault.status);

@@ -44,6 +44,7 @@ export {
   type RequestLogEntry,
   type RouteName,
   type RunDetail,
+  type RuntimeOptions,
   type StartGenerationsOptions,
   type TimeUnit,
   type Workspace,

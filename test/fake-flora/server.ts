@@ -26,6 +26,7 @@ import {
   type Project,
   type RequestLogEntry,
   type RouteName,
+  type RuntimeOptions,
   type RunDetail,
   type StartGenerationsOptions,
   type TechniqueRun,
@@ -84,6 +85,7 @@ export class FakeFlora implements ControlTarget {
   private store: FloraStore;
   private desk: GenerateDesk;
   private fmt: FormatOptions;
+  private runsRouteAnswersTechniqueRuns: boolean;
   private readonly faultBook = new FaultBook();
   private readonly counts = new Map<RouteName, number>();
   private total = 0;
@@ -111,6 +113,7 @@ export class FakeFlora implements ControlTarget {
       timeUnit: opts.timeUnit ?? 'ms',
       progressScale: opts.progressScale ?? 100,
     };
+    this.runsRouteAnswersTechniqueRuns = opts.runsRouteAnswersTechniqueRuns ?? false;
     this.store = this.buildStore();
     this.desk = new GenerateDesk(this.store, opts.idempotency, opts.credits);
     server.on(opts.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
@@ -240,10 +243,12 @@ export class FakeFlora implements ControlTarget {
     return { ...this.fmt };
   }
 
-  setOptions(partial: Pick<FakeFloraOptions, 'lastCursor' | 'timeUnit' | 'progressScale'>): void {
+  setOptions(partial: RuntimeOptions): void {
     if (partial.lastCursor !== undefined) this.fmt.lastCursor = partial.lastCursor;
     if (partial.timeUnit !== undefined) this.fmt.timeUnit = partial.timeUnit;
     if (partial.progressScale !== undefined) this.fmt.progressScale = partial.progressScale;
+    if (partial.runsRouteAnswersTechniqueRuns !== undefined)
+      this.runsRouteAnswersTechniqueRuns = partial.runsRouteAnswersTechniqueRuns;
   }
 
   /** Back to the initial dataset, clock, format options, no faults and zero counts. */
@@ -255,6 +260,7 @@ export class FakeFlora implements ControlTarget {
       timeUnit: this.opts.timeUnit ?? 'ms',
       progressScale: this.opts.progressScale ?? 100,
     };
+    this.runsRouteAnswersTechniqueRuns = this.opts.runsRouteAnswersTechniqueRuns ?? false;
     this.clearFaults();
     this.resetCounts();
   }
@@ -431,7 +437,13 @@ export class FakeFlora implements ControlTarget {
     }
     const idempotencyKey = req.headers['idempotency-key'];
     let result: ApiResult = handleApi(
-      { store: this.store, fmt: this.fmt, origin: this.origin, generate: this.desk },
+      {
+        store: this.store,
+        fmt: this.fmt,
+        origin: this.origin,
+        generate: this.desk,
+        runsRouteAnswersTechniqueRuns: this.runsRouteAnswersTechniqueRuns,
+      },
       {
         route: match,
         query,

@@ -199,7 +199,11 @@ export class FloraStore {
     }
     if (status === 'completed' && !rec.omit.outputs)
       run.outputs = rec.outputs.map((o) => outputView(o, origin));
-    if (!rec.omit.poll_url) run.poll_url = `${origin}/api/v1/runs/${encodeURIComponent(rec.run_id)}`;
+    // A technique run's poll_url points at its technique's route (flora-api.md §3).
+    const path = rec.technique
+      ? `/techniques/${encodeURIComponent(rec.technique.technique_id)}/runs/`
+      : '/runs/';
+    if (!rec.omit.poll_url) run.poll_url = `${origin}/api/v1${path}${encodeURIComponent(rec.run_id)}`;
     return run;
   }
 

@@ -133,6 +133,12 @@ export interface FakeFloraOptions {
   idempotency?: IdempotencyStyle;
   /** Each workspace's credit balance at start (POST /generate charges a model's estimated credits); default 10 000. */
   credits?: number;
+  /**
+   * Whether `GET /runs/{runId}` also answers for a technique run (UNCONFIRMED in the contract).
+   * Default false: 404, so a client that reaches a technique run only through that route fails;
+   * the technique route `GET /techniques/{techniqueId}/runs/{runId}` answers either way.
+   */
+  runsRouteAnswersTechniqueRuns?: boolean;
   log?: (line: string) => void;
   /**
    * Serve https with this key and certificate (PEM) instead of plain http; `origin` is then
@@ -142,6 +148,11 @@ export interface FakeFloraOptions {
 }
 
 export type FormatOptions = Pick<Required<FakeFloraOptions>, 'lastCursor' | 'timeUnit' | 'progressScale'>;
+/** The options `setOptions` (and `POST /_fake/options`) change while the server runs. */
+export type RuntimeOptions = Pick<
+  FakeFloraOptions,
+  'lastCursor' | 'timeUnit' | 'progressScale' | 'runsRouteAnswersTechniqueRuns'
+>;
 
 export const ROUTE_NAMES = [
   'GET /generations',
@@ -152,6 +163,7 @@ export const ROUTE_NAMES = [
   'GET /models',
   'POST /generate',
   'GET /technique-runs',
+  'GET /techniques/:id/runs/:runId',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 

@@ -277,8 +277,12 @@ describe('GET /technique-runs', () => {
     assert.equal((all.body.meta as Json).total_estimate, 3);
     const generations = env.fake.generations().map((g) => g.run_id);
     for (const r of runs) assert.ok(!generations.includes(r.run_id), 'not listed as a generation');
-    // Its run answers at /runs/{id} like a generation's.
-    assert.equal((await get(`/runs/${runs[1].run_id}`)).body.status, 'running');
+    // Its run answers at its technique's route, where its poll_url points.
+    assert.equal(
+      runs[1].poll_url,
+      `${env.fake.baseUrl}/techniques/tech_story/runs/${encodeURIComponent(runs[1].run_id)}`,
+    );
+    assert.equal((await get(`/techniques/tech_story/runs/${runs[1].run_id}`)).body.status, 'running');
   });
 
   it('filters by project, status, technique and workspace, and pages with a cursor', async () => {
@@ -318,6 +322,86 @@ describe('GET /technique-runs', () => {
   });
 });
 
+describe('GET /techniques/{techniqueId}/runs/{runId}', () => {
+  function running(): TechniqueRun {
+    return env.fake.addTechniqueRun({
+      project_id: env.fake.projects()[0].project_id,
+      technique: { technique_id: 'tech_relight', name: 'Product Photo Relight' },
+      status: 'running',
+      durationMs: 60_000,
+    });
+  }
+
+  it("answers a technique run's detail by technique id or slug, and 404 for any other pair", async () => {
+    const run = running();
+    env.fake.advance(30_000);
+    const byId = await get(`/techniques/tech_relight/runs/${run.run_id}`);
+    assert.equal(byId.status, 200);
+    assert.deepEqual(byId.body, env.fake.run(run.run_id));
+    assert.equal(byId.body.progress, 50);
+    assert.ok(!('technique' in byId.body) && !('workspace_id' in byId.body), 'a run detail, not a list item');
+    assert.deepEqual(
+      (await get(`/techniques/product-photo-relight/runs/${run.run_id}`)).body,
+      byId.body,
+      'by slug',
+    );
+
+    const generation = env.fake.generations()[0].run_id;
+    for (const [path, what] of [
+      [`/techniques/tech_story/runs/${run.run_id}`, 'another technique'],
+      [`/techniques/tech_relight/runs/${generation}`, 'a generation'],
+      [`/techniques/tech_relight/runs/run_nope`, 'an unknown run'],
+    ]) {
+      const answer = await get(path);
+      assert.equal(answer.status, 404, what);
+      assert.equal((answer.body.error as Json).code, 'not_found', what);
+    }
+    const bad = await get(`/techniques/tech_relight/runs/nope`);
+    assert.equal(bad.status, 400);
+    assert.equal(fieldsOf(bad.body)[0].field, 'runId');
+  });
+
+  it('GET /runs/{runId} answers 404 for a technique run unless the server is told to answer (UNCONFIRMED)', async () => {
+    const run = running();
+    const generation = env.fake.generations()[0].run_id;
+    const hidden = await get(`/runs/${run.run_id}`);
+    assert.equal(hidden.status, 404);
+    assert.equal((hidden.body.error as Json).code, 'not_found');
+    assert.equal((await get(`/runs/${generation}`)).status, 200, 'generations still answer');
+
+    env.fake.setOptions({ runsRouteAnswersTechniqueRuns: true });
+    const shown = await get(`/runs/${run.run_id}`);
+    assert.equal(shown.status, 200);
+    assert.deepEqual(shown.body, (await get(`/techniques/tech_relight/runs/${run.run_id}`)).body);
+
+    env.fake.reset();
+    const again = running();
+    assert.equal((await get(`/runs/${again.run_id}`)).status, 404, 'reset restores the default');
+    const res = await fetch(`${env.fake.origin}/_fake/options`, {
+      method: 'POST',
+      body: JSON.stringify({ runsRouteAnswersTechniqueRuns: true }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await get(`/runs/${again.run_id}`)).status, 200, 'set over HTTP');
+  });
+
+  it('can be the target of faults and is counted as its own route', async () => {
+    const run = running();
+    const path = `/techniques/tech_relight/runs/${run.run_id}`;
+    env.fake.inject('GET /techniques/:id/runs/:runId', {
+      kind: 'status',
+      status: 503,
+      code: 'service_unavailable',
+    });
+    env.fake.inject('GET /techniques/:id/runs/:runId', { kind: 'unknown-enum', status: 'cancelled' });
+    assert.equal((await get(path)).status, 503);
+    assert.equal((await get(path)).body.status, 'cancelled');
+    assert.equal((await get(path)).body.status, 'running');
+    assert.equal(env.fake.requestCount('GET /techniques/:id/runs/:runId'), 3);
+    assert.equal(env.fake.requestCount('GET /runs/:id'), 0);
+  });
+});
+
 describe('the demo data', () => {
   it('has technique runs, two of them running, listed apart from its generations', async () => {
     const demo = await FakeFlora.start({ dataset: 'demo', clock: 'manual' });
@@ -327,6 +411,11 @@ describe('the demo data', () => {
       assert.equal(runs.filter((r) => r.status === 'running').length, 2);
       assert.ok(new Set(runs.map((r) => r.technique.name)).size >= 4);
       assert.ok(demo.generations().every((g) => !('technique' in g)));
+      // A server started without options keeps /runs/{runId} for generations (the default variant).
+      const res = await fetch(`${demo.baseUrl}/runs/${runs[0].run_id}`, {
+        headers: { authorization: `Bearer ${demo.apiKey}` },
+      });
+      assert.equal(res.status, 404);
     } finally {
       await demo.close();
     }

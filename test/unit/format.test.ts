@@ -139,6 +139,7 @@ describe('one generation from the wire', () => {
       workspaceId: 'ws_1',
       projectId: 'prj_1',
       modelId: 't2i-flux-2-pro',
+      technique: undefined, // a generation, not a technique run
     });
     assert.equal(generation.value.pollUrl, 'https://app.flora.ai/api/v1/runs/run_1');
     assert.equal(generation.value.errorMessage, 'The provider failed.');
