@@ -19,6 +19,7 @@ import {
   type FieldError,
 } from './errors';
 import { redact, redactingLogger, rememberSecret, silentLogger, type Logger } from './logger';
+import { isPageSize } from './pageSize';
 import { walkPages, type WalkOptions } from './pagination';
 import { loadNetwork } from './transport';
 import {
@@ -589,7 +590,7 @@ function humanBytes(bytes: number): string {
 }
 
 function assertLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+  if (!isPageSize(limit)) {
     throw new ConfigurationError(l10n.t('Page size must be a whole number from 1 to 100, not {0}.', limit));
   }
 }
