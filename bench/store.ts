@@ -18,7 +18,7 @@
 //   node --expose-gc --import tsx bench/store.ts [generations]
 import type { FloraApi } from '../src/api/client';
 import type { Generation, Page } from '../src/api/types';
-import { generationRowInputs, RowMemo } from '../src/model/rows';
+import { generationRow, generationRowInputs, rowSignature, ShownRows } from '../src/model/rows';
 import { Store } from '../src/model/store';
 import { GenerationNode } from '../src/ui/nodes';
 import { median, record, table } from './results';
@@ -188,7 +188,7 @@ function around(rounds: readonly Feed[], n: number, which: 'perPage' | 'secondPe
  * imports vscode, so it is mirrored here with the same store calls, node classes and row check):
  * the children (`store.generations`, one interned `GenerationNode` each), their ids
  * against the structure VS Code holds, then for each row whether it reads differently (the
- * `RowMemo` of src/model/rows.ts; before it, every row's TreeItem was built and serialized).
+ * `ShownRows` of src/model/rows.ts; before its inputs check, every row was built and serialized).
  * VS Code's own re-read after a whole-tree refresh (getTreeItem for each row) is not included.
  */
 function treeReread(store: Store, projectId: string, times: number): { ms: number; rows: number } {
@@ -211,15 +211,21 @@ function treeReread(store: Store, projectId: string, times: number): { ms: numbe
     return rows;
   };
   // What VS Code was handed: the structure, each row's signature and what it was built from.
-  const memo = new RowMemo();
-  const shown = new Map<string, string>();
+  const shown = new ShownRows();
+  const signature = (generationId: string): string => {
+    const g = store.generation(generationId);
+    const names = {
+      modelName: g && store.modelName(g.modelId),
+      projectName: g && store.project(g.projectId)?.name,
+    };
+    return rowSignature(generationRow(generationId, g, names, now));
+  };
   const seen = new Set<string>(); // `unique`, as getChildren hands them out
   const held = children().filter((n) => !seen.has(n.id) && !!seen.add(n.id));
   const structure = held.map((c) => c.id).join('\n');
   for (const c of held) {
     const g = store.generation(c.generationId);
-    if (g) memo.remember(c.generationId, generationRowInputs(store, g, now));
-    shown.set(c.id, 'built');
+    shown.remember(c.id, signature(c.generationId), g && generationRowInputs(store, g, now));
   }
   const took: number[] = [];
   for (let r = 0; r < times; r++) {
@@ -230,8 +236,8 @@ function treeReread(store: Store, projectId: string, times: number): { ms: numbe
     let changed = 0;
     for (const c of kids) {
       const g = store.generation(c.generationId);
-      if (!shown.has(c.id) || !g || memo.changed(c.generationId, generationRowInputs(store, g, now)))
-        changed++;
+      const inputs = g && generationRowInputs(store, g, now);
+      if (shown.changed(c.id, inputs, () => signature(c.generationId))) changed++;
     }
     took.push(cpuMsSince(t));
     if (!same || changed || !list.loaded) throw new Error(`${changed} rows read as changed`);

@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { ConfigurationError, InvalidResponseError } from './errors';
+import { isPageSize } from './pageSize';
 import { FloraHttp, type Answer, type CallOptions, type FloraHttpOptions } from './http';
 import {
   parseGeneration,
@@ -244,7 +245,7 @@ function parseAnswer<R extends { ok: true } | { ok: false; reason: string }>(
 }
 
 function assertLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+  if (!isPageSize(limit)) {
     throw new ConfigurationError(l10n.t('Page size must be a whole number from 1 to 100, not {0}.', limit));
   }
 }

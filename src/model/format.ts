@@ -1,6 +1,6 @@
-/** Pure text formatting for tree rows, tooltips and the status bar. */
+/** Pure text formatting: times, durations, costs, snippets, links, notification texts. */
 import * as l10n from '@vscode/l10n';
-import { isFinished, type Generation, type GenerationOutput, type GenerationStatus } from '../api/types';
+import { isFinished, type Generation } from '../api/types';
 
 // Every word here goes through `l10n.t` (the @vscode/l10n runtime: this layer never imports
 // vscode); extension.ts hands it VS Code's bundle at activation.
@@ -93,46 +93,6 @@ export function absoluteTime(ms: number | undefined): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
 }
-
-/** Getters: each read translates with the bundle configured by then (never at import time). */
-export const STATUS_LABELS: Readonly<Record<GenerationStatus, string>> = {
-  get pending() {
-    return l10n.t('Pending');
-  },
-  get running() {
-    return l10n.t('Running');
-  },
-  get completed() {
-    return l10n.t('Completed');
-  },
-  get failed() {
-    return l10n.t('Failed');
-  },
-  get unknown() {
-    return l10n.t('Unknown status');
-  },
-};
-
-export const OUTPUT_LABELS: Readonly<Record<GenerationOutput['kind'], string>> = {
-  get image() {
-    return l10n.t('Image');
-  },
-  get video() {
-    return l10n.t('Video');
-  },
-  get audio() {
-    return l10n.t('Audio');
-  },
-  get text() {
-    return l10n.t('Text');
-  },
-  get document() {
-    return l10n.t('Document');
-  },
-  get unknown() {
-    return l10n.t('Output');
-  },
-};
 
 /** Collapses white space and cuts to `max` characters with an ellipsis. */
 export function snippet(text: string, max: number): string {

@@ -17,6 +17,7 @@ import type { FloraApi } from '../api/client';
 import type { FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
 import { isActive, type Generation } from '../api/types';
+import { clampPageSize, MAX_PAGE_SIZE } from '../api/pageSize';
 import { walkPages } from '../api/pagination';
 import { Emitter } from './events';
 import { asFloraError, describeError, type Store } from './store';
@@ -57,7 +58,7 @@ export const MIN_ACTIVE_INTERVAL_MS = 2_000;
 export const UNFOCUSED_ACTIVE_INTERVAL_MS = 30_000;
 export const UNFOCUSED_IDLE_INTERVAL_MS = 300_000;
 export const MAX_BACKOFF_MS = 300_000;
-const STATUS_PAGE = 100;
+const STATUS_PAGE = MAX_PAGE_SIZE;
 /** Bound on pages per status per tick; a longer list is walked on over the next ticks. */
 export const MAX_STATUS_PAGES = 10;
 /** Bound on `GET /runs/{id}` per tick; more finished jobs are settled on the next ticks. */
@@ -454,7 +455,7 @@ export class Poller {
   }
 
   private async idleTick(run: number): Promise<void> {
-    const limit = Math.min(100, Math.max(1, this.options.idlePageSize?.() ?? 20));
+    const limit = clampPageSize(this.options.idlePageSize?.());
     const page = await this.options.api.listGenerations({ limit }, { maxRetries: 0 });
     this.check(run);
     this.options.store.applyGenerations(page.items);

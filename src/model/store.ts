@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import type { FloraApi } from '../api/client';
 import { ConnectionError, FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
+import { clampPageSize } from '../api/pageSize';
 import { walkPages } from '../api/pagination';
 import {
   isActive,
@@ -866,8 +867,7 @@ export class Store {
   }
 
   private pageSize(): number {
-    const n = Math.round(this.options.pageSize());
-    return Number.isFinite(n) ? Math.min(100, Math.max(1, n)) : 20;
+    return clampPageSize(this.options.pageSize());
   }
 
   /** Runs `task` unless the same key is already running, in which case its promise is shared. */

@@ -2,7 +2,9 @@
  * Tree nodes: one class per kind, each with a stable id built from FLORA ids (never labels), so
  * expansion and selection survive refreshes. Nodes hold ids only; data is read from the store.
  */
-export type MessageKind = 'error' | 'stale' | 'skipped' | 'empty' | 'info' | 'loading';
+import type { MessageKind } from '../model/rows';
+
+export type { MessageKind };
 
 export class WorkspaceNode {
   readonly kind = 'workspace';

@@ -1,6 +1,7 @@
 /** The one module that reads `flora.*` settings. */
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from '../api/client';
+import { clampPageSize } from '../api/pageSize';
 import type { NotifyOn } from './notifications';
 
 export const SECTION = 'flora';
@@ -43,7 +44,7 @@ export function createSettings(): Settings {
       const user = config().inspect<string>('apiBaseUrl')?.globalValue;
       return (user || process.env.FLORA_BASE_URL || DEFAULT_BASE_URL).trim();
     },
-    pageSize: () => clampInt(config().get('pageSize'), 1, 100, 20),
+    pageSize: () => clampPageSize(config().get('pageSize')),
     autoRefresh: () => config().get<boolean>('autoRefresh', true) !== false,
     pollIntervalSeconds: () => clampInt(config().get('pollInterval'), 2, 600, 3),
     idleRefreshIntervalSeconds: () => clampInt(config().get('idleRefreshInterval'), 15, 3600, 60),

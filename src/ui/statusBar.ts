@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Generation } from '../api/types';
 import { absoluteTime, duration } from '../model/format';
 import { inertText } from '../model/plainText';
+import { generationTitle, progressText } from '../model/presentation';
 import type { Poller, PollerState, RunningSummary } from '../model/poller';
 import type { Store } from '../model/store';
 import type { FloraNode } from './nodes';
@@ -94,9 +95,9 @@ export class RunningStatusBar implements vscode.Disposable {
   }
 
   private jobLine(g: Generation): string {
-    const model = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
+    const model = generationTitle(this.store.modelName(g.modelId));
     const project = this.store.project(g.projectId)?.name ?? g.projectId;
-    const state = g.status === 'pending' ? vscode.l10n.t('pending') : `${Math.round(g.progress)}%`;
+    const state = g.status === 'pending' ? vscode.l10n.t('pending') : progressText(g);
     return `${model} · ${project} · ${state}`;
   }
 

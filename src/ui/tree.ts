@@ -1,17 +1,17 @@
 /** The Generations tree: workspaces → projects → generations → outputs, read from the store. */
 import * as vscode from 'vscode';
-import type { Generation, GenerationOutput, GenerationStatus } from '../api/types';
 import {
-  OUTPUT_LABELS,
-  STATUS_LABELS,
-  absoluteTime,
-  cost,
-  duration,
-  relativeTime,
-  safeHttpUrl,
-  snippet,
-} from '../model/format';
-import { generationRowInputs, RowMemo } from '../model/rows';
+  generationRow,
+  generationRowInputs,
+  loadMoreRow,
+  messageRow,
+  outputRow,
+  projectRow,
+  rowSignature,
+  ShownRows,
+  workspaceRow,
+  type RowModel,
+} from '../model/rows';
 import type { ListState, Store, StoreChange } from '../model/store';
 import { VIEW_ID } from './actions/paging';
 import { userFacingError } from './errorView';
@@ -25,33 +25,7 @@ import {
   type FloraNode,
 } from './nodes';
 
-const STATUS_ICONS: Record<GenerationStatus, vscode.ThemeIcon> = {
-  pending: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
-  running: new vscode.ThemeIcon('loading~spin'),
-  completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  unknown: new vscode.ThemeIcon('question'),
-};
-
-const OUTPUT_ICONS: Record<GenerationOutput['kind'], string> = {
-  image: 'file-media',
-  video: 'device-camera-video',
-  audio: 'unmute',
-  text: 'note', // l10n-ignore: a codicon name
-  document: 'file-pdf',
-  unknown: 'question',
-};
-
-/**
- * What a click on a row runs: hidden commands without arguments, acting on the clicked (selected)
- * row. The palette's and context menus' `flora.preview` / `flora.openOutput` / `flora.loadMore`
- * keep taking a node or an id.
- */
-export const ROW_COMMANDS = {
-  preview: 'flora.row.preview',
-  openOutput: 'flora.row.openOutput',
-  loadMore: 'flora.row.loadMore',
-} as const;
+export { ROW_COMMANDS } from '../model/rows';
 
 export interface TreeOptions {
   hasKey: () => boolean;
@@ -86,10 +60,11 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   private nodes = new Map<string, FloraNode>();
   /** The generation rows of `nodes` by generation id: a project's re-read builds no id per row. */
   private generationNodes = new Map<string, GenerationNode>();
-  /** What each row showed when VS Code last read it: a change that shows nothing new is not sent. */
-  private shown = new Map<string, string>();
-  /** What each generation row VS Code holds was built from: an unchanged row is not rebuilt. */
-  private readonly rows = new RowMemo();
+  /**
+   * What each row read when VS Code last read it (and what a generation row was built from): a
+   * change that shows nothing new is not sent, and an unchanged generation row is not rebuilt.
+   */
+  private readonly shown = new ShownRows();
   /** The child ids handed to VS Code per parent ('' = root): the structure VS Code holds. */
   private structure = new Map<string, string>();
   private pendingChanges = new Set<FloraNode | undefined>();
@@ -117,7 +92,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
    * reads differently are refreshed, from the store, without asking FLORA.
    */
   refreshTimes(): void {
-    for (const id of [...this.shown.keys()]) if (id.startsWith('gen:')) this.queueRow(id);
+    for (const id of this.shown.ids()) if (id.startsWith('gen:')) this.queueRow(id);
   }
 
   // ------------------------------------------------------------ TreeDataProvider
@@ -164,13 +139,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   getTreeItem(element: FloraNode): vscode.TreeItem {
     // Taken before building: a minute turning in between makes the next check rebuild, not miss.
     const inputs = this.rowInputs(element);
-    const item = this.buildItem(element);
-    this.shown.set(element.id, signature(item));
-    if (element.kind === 'generation') {
-      if (inputs) this.rows.remember(element.generationId, inputs);
-      else this.rows.forget(element.generationId);
-    }
-    return item;
+    const row = this.buildRow(element);
+    this.shown.remember(element.id, rowSignature(row), inputs);
+    return treeItem(element.id, row);
   }
 
   /**
@@ -192,20 +163,46 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
 
   private view: vscode.TreeView<FloraNode> | undefined;
 
-  private buildItem(element: FloraNode): vscode.TreeItem {
+  /** What `element`'s row reads, from the store (rows.ts says how each kind reads). */
+  private buildRow(element: FloraNode): RowModel {
     switch (element.kind) {
       case 'workspace':
-        return this.workspaceItem(element);
+        return workspaceRow(
+          element.workspaceId,
+          this.store.workspace(element.workspaceId),
+          this.store.visibleWorkspaces().length === 1,
+        );
       case 'project':
-        return this.projectItem(element);
-      case 'generation':
-        return this.generationItem(element);
-      case 'output':
-        return this.outputItem(element);
+        return projectRow(
+          element.projectId,
+          this.store.project(element.projectId),
+          this.store.generationList(element.projectId),
+        );
+      case 'generation': {
+        const g = this.store.generation(element.generationId);
+        const names = {
+          modelName: g && this.store.modelName(g.modelId),
+          projectName: g && this.store.project(g.projectId)?.name,
+        };
+        return generationRow(element.generationId, g, names, this.now());
+      }
+      case 'output': {
+        const outputs = this.store.generation(element.generationId)?.outputs ?? [];
+        return outputRow(
+          element.outputId,
+          outputs.find((o) => o.id === element.outputId),
+          outputs,
+        );
+      }
       case 'loadMore':
-        return this.loadMoreItem(element);
+        return loadMoreRow(
+          element.parent.kind,
+          element.parent.kind === 'workspace'
+            ? this.store.projectList(element.parent.workspaceId)
+            : this.store.generationList(element.parent.projectId),
+        );
       case 'message':
-        return this.messageItem(element);
+        return messageRow(element.messageKind, element.label, element.detail, element.action);
     }
   }
 
@@ -375,193 +372,6 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     return this.intern(new MessageNode(parent, 'error', e.title, e.detail, e.action));
   }
 
-  // ------------------------------------------------------------ items
-
-  private workspaceItem(node: WorkspaceNode): vscode.TreeItem {
-    const w = this.store.workspace(node.workspaceId);
-    const single = this.store.visibleWorkspaces().length === 1;
-    const item = new vscode.TreeItem(
-      w?.name ?? node.workspaceId,
-      single ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-    );
-    item.id = node.id;
-    item.iconPath = new vscode.ThemeIcon('organization');
-    item.description = w?.role || undefined;
-    item.contextValue = 'workspace';
-    item.tooltip = tooltip([
-      [w?.name ?? node.workspaceId, true],
-      [vscode.l10n.t('Workspace · {0}', node.workspaceId)],
-    ]);
-    return item;
-  }
-
-  private projectItem(node: ProjectNode): vscode.TreeItem {
-    const p = this.store.project(node.projectId);
-    const list = this.store.generationList(node.projectId);
-    const item = new vscode.TreeItem(p?.name ?? node.projectId, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = node.id;
-    item.iconPath = new vscode.ThemeIcon('folder-library');
-    // No "loading…" here: a project row that changes makes VS Code drop and re-fetch its rows.
-    if (list.loaded) item.description = `${list.ids.length}${list.nextCursor ? '+' : ''}`;
-    item.contextValue = 'project';
-    const lines: Array<[string, boolean?]> = [
-      [p?.name ?? node.projectId, true],
-      [vscode.l10n.t('Project · {0}', node.projectId)],
-    ];
-    if (p?.lastModified) lines.push([vscode.l10n.t('Last activity {0}', absoluteTime(p.lastModified))]);
-    if (list.totalEstimate !== undefined)
-      lines.push([vscode.l10n.t('About {0} generations', list.totalEstimate)]);
-    item.tooltip = tooltip(lines);
-    return item;
-  }
-
-  private generationItem(node: GenerationNode): vscode.TreeItem {
-    const g = this.store.generation(node.generationId);
-    if (!g) {
-      const gone = new vscode.TreeItem(node.generationId);
-      gone.id = node.id;
-      return gone;
-    }
-    const label = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
-    const item = new vscode.TreeItem(
-      label,
-      g.outputs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = node.id;
-    item.iconPath = STATUS_ICONS[g.status];
-    item.description = this.generationDescription(g);
-    item.tooltip = this.generationTooltip(g, label);
-    const links = g.outputs.some((o) => o.kind !== 'text' && safeHttpUrl(o.url));
-    item.contextValue = [
-      'generation',
-      `status-${g.status}`,
-      g.outputs.length ? 'hasOutputs' : '',
-      links ? 'hasLinks' : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    item.accessibilityInformation = {
-      label: `${label}, ${STATUS_LABELS[g.status]}, ${item.description}`,
-    };
-    item.command = { command: ROW_COMMANDS.preview, title: vscode.l10n.t('Preview') };
-    return item;
-  }
-
-  private generationDescription(g: Generation): string {
-    const parts = [relativeTime(g.createdAt, this.now())];
-    if (g.status === 'running') parts.push(`${Math.round(g.progress)}%`);
-    if (g.status === 'pending') parts.push(vscode.l10n.t('queued'));
-    if (g.status === 'failed') parts.push(vscode.l10n.t('failed'));
-    // An unknown status says what FLORA called it ("cancelled"), never passes for completed.
-    if (g.status === 'unknown') parts.push(g.rawStatus || vscode.l10n.t('unknown status'));
-    // Failed runs are generally not charged: "$0" on them is noise.
-    if (g.cost !== undefined && !(g.status === 'failed' && g.cost === 0)) parts.push(cost(g.cost));
-    return parts.join(' · ');
-  }
-
-  private generationTooltip(g: Generation, label: string): vscode.MarkdownString {
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown('**');
-    md.appendText(label);
-    md.appendMarkdown('** — ');
-    md.appendText(STATUS_LABELS[g.status] + (g.status === 'unknown' ? ` (${g.rawStatus})` : ''));
-    if (g.status === 'running') md.appendText(` · ${Math.round(g.progress)}%`);
-    md.appendMarkdown('\n\n');
-    const rows: Array<[string, string | undefined]> = [
-      [vscode.l10n.t('Model'), g.modelId],
-      [vscode.l10n.t('Created'), absoluteTime(g.createdAt)],
-      [vscode.l10n.t('Started'), g.startedAt ? absoluteTime(g.startedAt) : undefined],
-      [vscode.l10n.t('Completed'), g.completedAt ? absoluteTime(g.completedAt) : undefined],
-      [vscode.l10n.t('Duration'), durationOf(g)],
-      [vscode.l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined],
-      [vscode.l10n.t('Outputs'), g.outputs.length ? String(g.outputs.length) : undefined],
-      [vscode.l10n.t('Run id'), g.runId],
-      [vscode.l10n.t('Project'), this.store.project(g.projectId)?.name ?? g.projectId],
-    ];
-    for (const [k, v] of rows) {
-      if (v === undefined) continue;
-      md.appendMarkdown(vscode.l10n.t('{0}: ', k));
-      md.appendText(v);
-      md.appendMarkdown('  \n');
-    }
-    if (g.status === 'failed' && (g.errorMessage || g.errorCode)) {
-      md.appendMarkdown(`\n**${vscode.l10n.t('Error:')}** `);
-      md.appendText(g.errorMessage ?? '');
-      if (g.errorCode) md.appendText(` (${g.errorCode})`);
-    }
-    return md;
-  }
-
-  private outputItem(node: OutputNode): vscode.TreeItem {
-    const g = this.store.generation(node.generationId);
-    const o = g?.outputs.find((x) => x.id === node.outputId);
-    const item = new vscode.TreeItem(
-      o && g ? outputLabel(o, g.outputs) : node.outputId,
-      vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = node.id;
-    if (!o) return item;
-    item.iconPath = new vscode.ThemeIcon(OUTPUT_ICONS[o.kind]);
-    const url = o.kind === 'text' ? undefined : safeHttpUrl(o.url);
-    item.description = o.kind === 'text' ? undefined : url ? url.hostname : vscode.l10n.t('not a web link');
-    item.contextValue = ['output', `kind-${o.kind}`, url ? 'hasUrl' : '', o.kind === 'text' ? 'isText' : '']
-      .filter(Boolean)
-      .join(' ');
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${OUTPUT_LABELS[o.kind]}** \n\n`);
-    md.appendText(o.kind === 'text' ? snippet(o.url, 600) : o.url);
-    item.tooltip = md;
-    item.command = { command: ROW_COMMANDS.openOutput, title: vscode.l10n.t('Open Output') };
-    return item;
-  }
-
-  private loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
-    const list =
-      node.parent.kind === 'workspace'
-        ? this.store.projectList(node.parent.workspaceId)
-        : this.store.generationList(node.parent.projectId);
-    const loading = list.loading;
-    const item = new vscode.TreeItem(
-      loading ? vscode.l10n.t('Loading…') : vscode.l10n.t('Load more…'),
-      vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = node.id;
-    item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
-    item.description =
-      list.totalEstimate !== undefined
-        ? vscode.l10n.t('{0} of about {1}', list.ids.length, list.totalEstimate)
-        : undefined;
-    item.contextValue = node.parent.kind === 'project' ? 'loadMore loadMoreGenerations' : 'loadMore';
-    item.command = loading
-      ? undefined
-      : { command: ROW_COMMANDS.loadMore, title: vscode.l10n.t('Load More') };
-    return item;
-  }
-
-  private messageItem(node: MessageNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
-    item.iconPath =
-      node.messageKind === 'loading'
-        ? new vscode.ThemeIcon('loading~spin')
-        : node.messageKind === 'error'
-          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-          : node.messageKind === 'stale'
-            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-            : new vscode.ThemeIcon('info');
-    const md = new vscode.MarkdownString();
-    md.appendText(node.detail || node.label);
-    if (node.action)
-      md.appendMarkdown(`\n\n_${vscode.l10n.t('Click to {0}.', node.action.title.toLowerCase())}_`);
-    item.tooltip = md;
-    item.contextValue = `message message-${node.messageKind}`;
-    if (node.action) {
-      item.command = { command: node.action.command, title: node.action.title };
-      item.description = node.action.title;
-    }
-    return item;
-  }
-
   // ------------------------------------------------------------ change plumbing
 
   private intern<T extends FloraNode>(node: T): T {
@@ -634,15 +444,9 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
 
   /** Whether `node`'s row would read differently from what VS Code shows. */
   private rowChanged(node: FloraNode): boolean {
-    const before = this.shown.get(node.id);
-    if (before === undefined) return true;
     // A generation row built from the very same inputs reads the same: not rebuilt (a project of
     // thousands of rows is checked on every change of its list).
-    const inputs = this.rowInputs(node);
-    if (inputs && node.kind === 'generation' && !this.rows.changed(node.generationId, inputs)) return false;
-    const changed = before !== signature(this.buildItem(node));
-    if (!changed && inputs && node.kind === 'generation') this.rows.remember(node.generationId, inputs);
-    return changed;
+    return this.shown.changed(node.id, this.rowInputs(node), () => rowSignature(this.buildRow(node)));
   }
 
   /** What a generation row reads (see generationRowInputs); undefined for other rows. */
@@ -672,8 +476,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
       // VS Code re-reads every row it shows: what the maps held for rows gone is dropped.
       this.nodes = new Map();
       this.generationNodes = new Map();
-      this.shown = new Map();
-      this.rows.clear();
+      this.shown.clear();
       this.structure = new Map();
       this.changed.fire(undefined);
     } else {
@@ -682,28 +485,35 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
   }
 }
 
-/** How long a finished run took, when both ends are known and in order. */
-function durationOf(g: Generation): string | undefined {
-  const start = g.startedAt ?? g.createdAt;
-  if (!g.completedAt || !start || g.completedAt < start) return undefined;
-  return duration(g.completedAt - start);
-}
+const COLLAPSIBLE = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+} as const;
 
-/** Everything a row shows or does: two items with the same signature render the same. */
-function signature(item: vscode.TreeItem): string {
-  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
-  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
-  return JSON.stringify([
-    typeof item.label === 'string' ? item.label : item.label?.label,
-    item.description,
-    icon?.id,
-    icon?.color?.id,
-    tooltip,
-    item.contextValue,
-    item.collapsibleState,
-    item.command?.command,
-    item.accessibilityInformation?.label,
-  ]);
+/** The VS Code item of a row: a translation of `row`, nothing decided here. */
+function treeItem(id: string, row: RowModel): vscode.TreeItem {
+  const item = new vscode.TreeItem(row.label, row.collapsible && COLLAPSIBLE[row.collapsible]);
+  item.id = id;
+  if (row.icon) {
+    item.iconPath = new vscode.ThemeIcon(
+      row.icon.id,
+      row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined,
+    );
+  }
+  if (row.description !== undefined) item.description = row.description;
+  if (row.tooltip) {
+    const md = new vscode.MarkdownString();
+    for (const piece of row.tooltip) {
+      if ('markdown' in piece) md.appendMarkdown(piece.markdown);
+      else md.appendText(piece.text);
+    }
+    item.tooltip = md;
+  }
+  if (row.contextValue !== undefined) item.contextValue = row.contextValue;
+  if (row.command) item.command = { command: row.command.command, title: row.command.title };
+  if (row.accessibilityLabel !== undefined) item.accessibilityInformation = { label: row.accessibilityLabel };
+  return item;
 }
 
 /** The first of each id: VS Code refuses a list that holds one id twice. */
@@ -715,23 +525,4 @@ function unique(nodes: FloraNode[]): FloraNode[] {
 function sameMessage(a: FloraNode, b: FloraNode): boolean {
   if (a.kind !== 'message' || b.kind !== 'message') return true;
   return a.label === b.label && a.detail === b.detail;
-}
-
-/** "Image", or "Image 2" when the generation has several of that kind. */
-function outputLabel(o: GenerationOutput, all: readonly GenerationOutput[]): string {
-  if (o.kind === 'text') return vscode.l10n.t('Text: {0}', snippet(o.url, 48));
-  const same = all.filter((x) => x.kind === o.kind);
-  return same.length > 1 ? `${OUTPUT_LABELS[o.kind]} ${same.indexOf(o) + 1}` : OUTPUT_LABELS[o.kind];
-}
-
-/** A plain tooltip whose lines come from the API: every line is escaped. */
-function tooltip(lines: Array<[string, boolean?]>): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
-  lines.forEach(([text, bold], i) => {
-    if (i) md.appendMarkdown('  \n');
-    if (bold) md.appendMarkdown('**');
-    md.appendText(text);
-    if (bold) md.appendMarkdown('**');
-  });
-  return md;
 }

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { parseGeneration, parseRun, toMillis } from '../../src/api/schemas';
-import { absoluteTime, cost, duration, relativeTime, relativeTimeKey } from '../../src/model/format';
+import {
+  absoluteTime,
+  cost,
+  duration,
+  relativeTime,
+  relativeTimeKey,
+  safeHttpUrl,
+  snippet,
+} from '../../src/model/format';
 
 const T = Date.UTC(2026, 6, 15, 12, 0, 0);
 const NOW = T + 3 * 3600_000;
@@ -80,11 +88,10 @@ describe('formatters are total', () => {
   it('an unknown or negative duration reads "unknown duration"', () => {
     for (const ms of odd) {
       if (ms === 0) continue;
-      assert.equal(
-        duration(ms),
-        ms !== undefined && ms > 0 && Number.isFinite(ms) ? duration(ms) : 'unknown duration',
-      );
-      assert.doesNotThrow(() => duration(ms));
+      // A positive finite span reads as a duration, anything else as "unknown duration".
+      if (ms !== undefined && ms > 0 && Number.isFinite(ms))
+        assert.notEqual(duration(ms), 'unknown duration');
+      else assert.equal(duration(ms), 'unknown duration', String(ms));
     }
     assert.equal(duration(Number.NaN), 'unknown duration');
     assert.equal(duration(-5), 'unknown duration');
@@ -225,4 +232,68 @@ test('relative times read as before at every boundary', () => {
       'unknown time',
     ],
   );
+});
+
+describe('formatters read as a user expects', () => {
+  const now = Date.UTC(2026, 6, 15, 12, 0, 0);
+  const ago = (ms: number) => relativeTime(now - ms, now);
+
+  it('relative times pick the largest whole unit', () => {
+    assert.equal(ago(10_000), 'just now');
+    assert.equal(ago(50_000), '1m ago');
+    assert.equal(ago(5 * 60_000 + 59_000), '5m ago');
+    assert.equal(ago(3 * 3_600_000), '3h ago');
+    assert.equal(ago(2 * 86_400_000), '2d ago');
+    assert.equal(ago(14 * 86_400_000), '2w ago');
+    assert.equal(ago(60 * 86_400_000), '2mo ago');
+    assert.equal(ago(800 * 86_400_000), '2y ago');
+    assert.equal(relativeTime(now + 60_000, now), 'just now', 'a little clock skew');
+    assert.equal(relativeTime(now + 3_600_000, now), 'in the future');
+  });
+
+  it('equal keys mean equal text, and a new text means a new key', () => {
+    let prevKey: number | undefined;
+    let prevText: string | undefined;
+    for (let ms = 0; ms < 3 * 3_600_000; ms += 15_000) {
+      const key = relativeTimeKey(now - ms, now);
+      const text = ago(ms);
+      if (prevKey !== undefined) assert.equal(key === prevKey, text === prevText, `${ms} ms: ${text}`);
+      prevKey = key;
+      prevText = text;
+    }
+  });
+
+  it('durations in the two largest units that matter', () => {
+    assert.equal(duration(850), '850 ms');
+    assert.equal(duration(42_400), '42 s');
+    assert.equal(duration(185_000), '3 min 5 s');
+    assert.equal(duration(180_000), '3 min');
+    assert.equal(duration(2 * 3_600_000 + 4 * 60_000), '2 h 4 min');
+    assert.equal(duration(2 * 3_600_000), '2 h');
+  });
+
+  it('costs keep sub-cent digits', () => {
+    assert.equal(cost(1.2), '$1.20');
+    assert.equal(cost(0.0035), '$0.0035');
+    assert.equal(cost(0.00001), '< $0.0001');
+  });
+
+  it('snippets flatten white space and end in an ellipsis when cut', () => {
+    assert.equal(snippet('  a\n\n b\tc ', 10), 'a b c');
+    assert.equal(snippet('abcdefghij', 5), 'abcd…');
+    assert.equal(snippet('abcde', 5), 'abcde');
+  });
+
+  it('only http(s) links are links', () => {
+    assert.equal(safeHttpUrl('https://cdn.example/a.png')?.hostname, 'cdn.example');
+    assert.ok(safeHttpUrl('http://127.0.0.1:8080/x'));
+    for (const bad of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'data:text/html,x',
+      'command:flora.refresh',
+      'not a url',
+    ])
+      assert.equal(safeHttpUrl(bad), undefined, bad);
+  });
 });

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FloraClient } from '../../src/api/client';
+import { Transport } from '../../src/api/transport';
 import type { Generation } from '../../src/api/types';
 import {
   DOWNLOAD_IDLE_TIMEOUT_MS,
@@ -314,13 +316,18 @@ describe('download', () => {
   let dir: string;
   let server: http.Server;
   let serverUrl: string;
-  const seen: http.IncomingHttpHeaders[] = [];
+  const seen: Array<{ url?: string; headers: http.IncomingHttpHeaders }> = [];
 
   before(async () => {
     fake = await FakeFlora.start();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flora-dl-'));
     server = http.createServer((req, res) => {
-      seen.push(req.headers);
+      seen.push({ url: req.url, headers: req.headers });
+      if (req.url === '/api/v1/workspaces') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"workspaces":[]}');
+        return;
+      }
       if (req.url === '/short') {
         // Announces more than it sends, then hangs up.
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': '1000' });
@@ -466,15 +473,38 @@ describe('download', () => {
     fs.rmSync(target);
   });
 
-  it('sends no credentials to media hosts', async () => {
-    seen.length = 0;
-    await downloadToFile(`${serverUrl}/ok`, path.join(dir, 'ok.txt'));
-    assert.equal(await probeContentType(`${serverUrl}/ok`), 'text/plain');
-    assert.equal(seen.length, 2);
-    for (const h of seen) {
-      assert.equal(h.authorization, undefined);
-      assert.equal(h.cookie, undefined);
+  it('sends no credentials with a download, even to the origin the key is sent to', async () => {
+    // The real wiring (extension.ts): one Transport for the client's API calls, which carry the
+    // key, and Save Output's downloads; the media is on the API's own origin. The API call is
+    // the proof that this origin gets the key and that the server would see it.
+    const transport = new Transport({ env: {} });
+    const client = new FloraClient({
+      baseUrl: `${serverUrl}/api/v1`,
+      apiKey: () => 'sk_live_download_test',
+      dispatcher: () => transport.dispatcher(),
+      maxRetries: 0,
+    });
+    try {
+      seen.length = 0;
+      assert.deepEqual(await client.listWorkspaces(), []);
+      await downloadToFile(`${serverUrl}/ok`, path.join(dir, 'ok.txt'), { fetch: transport.fetch });
+      assert.equal(await probeContentType(`${serverUrl}/ok`, { fetch: transport.fetch }), 'text/plain');
+      const byPath = (p: string) => seen.filter((r) => r.url === p).map((r) => r.headers);
+      assert.deepEqual(
+        byPath('/api/v1/workspaces').map((h) => h.authorization),
+        ['Bearer sk_live_download_test'],
+        'the API call carries the key',
+      );
+      const downloads = byPath('/ok');
+      assert.equal(downloads.length, 2, 'the download and its HEAD probe');
+      for (const h of downloads) {
+        assert.equal(h.authorization, undefined);
+        assert.equal(h.cookie, undefined);
+      }
+    } finally {
+      await client.close();
+      await transport.close();
+      fs.rmSync(path.join(dir, 'ok.txt'), { force: true });
     }
-    fs.rmSync(path.join(dir, 'ok.txt'));
   });
 });

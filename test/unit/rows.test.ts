@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generationRowInputs, RowMemo } from '../../src/model/rows';
+import { generationRowInputs, ShownRows } from '../../src/model/rows';
 import { Store } from '../../src/model/store';
 import { MemoryLogger, useFakeFlora } from './helpers';
 
 const env = useFakeFlora();
 
-// The tree rebuilds a generation row only when RowMemo says its inputs changed: an input missing
-// from generationRowInputs would leave that row showing old text.
+// The tree rebuilds a generation row only when ShownRows says its inputs changed: an input missing
+// from generationRowInputs would leave that row showing old text. The signature passed is a
+// constant, so that only the inputs decide here (a row that gets built reads as changed).
 describe('Generation rows (what the tree compares instead of rebuilding each row)', () => {
   it('reads a row as changed exactly when something it shows may have changed', async () => {
     env.fake.reset();
@@ -16,7 +17,13 @@ describe('Generation rows (what the tree compares instead of rebuilding each row
     const [job] = env.fake.startGenerations(prj, 1, { durationMs: 100_000 });
     const store = new Store(env.client, { pageSize: () => 20, logger: new MemoryLogger() });
     await store.ensureGenerations(prj);
-    const memo = new RowMemo();
+    const shown = new ShownRows();
+    const id = `gen:${job.generation_id}`;
+    const memo = {
+      remember: (_: string, inputs: readonly unknown[]) => shown.remember(id, 'as built', inputs),
+      changed: (_: string, inputs: readonly unknown[]) => shown.changed(id, inputs, () => 'built again'),
+      clear: () => shown.clear(),
+    };
     const now = Date.now();
     const row = () => {
       const g = store.generation(job.generation_id);

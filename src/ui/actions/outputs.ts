@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Generation, GenerationOutput } from '../../api/types';
-import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
+import { safeHttpUrl } from '../../model/format';
+import { outputLabel } from '../../model/presentation';
 import { inertText } from '../../model/plainText';
 import type { Store } from '../../model/store';
 import type { Deps } from '../deps';
@@ -58,8 +59,8 @@ export async function openInBrowser(deps: Pick<Deps, 'store' | 'logger'>, node: 
       ? links[0]
       : (
           await vscode.window.showQuickPick(
-            links.map((o, i) => ({
-              label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`,
+            links.map((o) => ({
+              label: outputLabel(o, generation?.outputs ?? links),
               description: inertText(o.url),
               o,
             })),

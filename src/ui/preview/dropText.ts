@@ -4,7 +4,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Generation, GenerationOutput } from '../../api/types';
-import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
+import { safeHttpUrl } from '../../model/format';
+import { OUTPUT_LABELS } from '../../model/presentation';
 
 /** The tree nodes a drag can start from (a structural subset of FloraNode). */
 export type DragSource =

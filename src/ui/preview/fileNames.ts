@@ -91,13 +91,13 @@ export interface FileNameInput {
   title: string;
   createdAt: number;
   output: Pick<GenerationOutput, 'id' | 'kind'>;
-  /** 1-based position among the generation's outputs, when it has more than one. */
+  /** The number the output's name carries ("Image 2": presentation.ts outputNumber), when it has one. */
   index?: number;
   /** With the dot: ".png". */
   extension: string;
 }
 
-/** "flux-pro-2026-07-15-1200-2.png": model, creation time, position; readable and sortable. */
+/** "flux-pro-2026-07-15-1200-2.png": model, creation time, the output's number; readable and sortable. */
 export function proposeFileName(input: FileNameInput): string {
   const parts = [slug(input.title) || 'flora', stamp(input.createdAt)].filter(Boolean);
   if (input.index !== undefined) parts.push(String(input.index));

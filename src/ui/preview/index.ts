@@ -3,7 +3,8 @@
  * first use (bundled apart as dist/previews.js); lazy.ts registers its commands at activation.
  */
 import * as vscode from 'vscode';
-import { OUTPUT_LABELS, STATUS_LABELS, relativeTime, snippet } from '../../model/format';
+import { relativeTime, snippet } from '../../model/format';
+import { generationTitle, outputLabel, STATUS_LABELS } from '../../model/presentation';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import { configureL10n } from '../l10n';
@@ -41,7 +42,7 @@ export async function previewGeneration(
   const now = Date.now();
   const picked = await vscode.window.showQuickPick(
     all.map((g) => ({
-      label: inertText(store.modelName(g.modelId) ?? vscode.l10n.t('Generation')),
+      label: inertText(generationTitle(store.modelName(g.modelId))),
       description: `${STATUS_LABELS[g.status]} · ${relativeTime(g.createdAt, now)}`,
       detail: inertText(`${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`),
       id: g.id,
@@ -109,8 +110,8 @@ export async function saveOutputCommand(
     if (outputs.length === 1) outputId = outputs[0].id;
     else if (outputs.length > 1) {
       const picked = await vscode.window.showQuickPick(
-        outputs.map((o, i) => ({
-          label: `${OUTPUT_LABELS[o.kind]} ${i + 1}`,
+        outputs.map((o) => ({
+          label: outputLabel(o, outputs),
           description: inertText(o.kind === 'text' ? snippet(o.url, 60) : o.url),
           id: o.id,
         })),

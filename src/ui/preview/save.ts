@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation, GenerationOutput } from '../../api/types';
-import { OUTPUT_LABELS, safeHttpUrl } from '../../model/format';
+import { safeHttpUrl } from '../../model/format';
+import { OUTPUT_LABELS, outputNumber } from '../../model/presentation';
 import { inertText } from '../../model/plainText';
 import { openUrl } from '../actions/outputs';
 import type { Deps } from '../deps';
@@ -150,7 +151,8 @@ async function askTarget(
       ? undefined
       : await probeContentType(output.url, { fetch: deps.transport.fetch });
   const extension = chooseExtension(output, contentType);
-  const index = generation.outputs.length > 1 ? generation.outputs.indexOf(output) + 1 : undefined;
+  // The number its name carries ("Image 2"): the file is named as the tree and the preview name it.
+  const index = outputNumber(output, generation.outputs);
   const fileName = proposeFileName({
     title: deps.store.modelName(generation.modelId) ?? 'flora', // l10n-ignore: a file name's stem
     createdAt: generation.createdAt,

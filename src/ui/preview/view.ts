@@ -4,15 +4,15 @@
  */
 import * as l10n from '@vscode/l10n';
 import { isActive, type Generation, type GenerationOutput } from '../../api/types';
+import { cost, relativeTime, safeHttpUrl } from '../../model/format';
 import {
-  OUTPUT_LABELS,
-  STATUS_LABELS,
-  absoluteTime,
-  cost,
-  duration,
-  relativeTime,
-  safeHttpUrl,
-} from '../../model/format';
+  generationError,
+  generationFacts,
+  generationTitle,
+  outputLabel,
+  runDuration,
+  statusText,
+} from '../../model/presentation';
 import type { DetailRow, GalleryView, GenerationView, OutputView } from './messages';
 
 export interface ViewContext {
@@ -22,66 +22,37 @@ export interface ViewContext {
 }
 
 export function generationView(g: Generation, ctx: ViewContext): GenerationView {
-  const title = ctx.modelName(g.modelId) ?? l10n.t('Generation');
-  const statusLabel = STATUS_LABELS[g.status] + (g.status === 'unknown' ? ` (${g.rawStatus})` : '');
+  const modelName = ctx.modelName(g.modelId);
   const took = runDuration(g);
   const summary = [
     relativeTime(g.createdAt, ctx.now),
     g.cost !== undefined ? cost(g.cost) : undefined,
     took,
   ].filter((s): s is string => !!s);
-
-  const details: DetailRow[] = [];
-  const add = (label: string, value: string | undefined, extra: Partial<DetailRow> = {}): void => {
-    if (value !== undefined && value !== '') details.push({ label, value, ...extra });
-  };
-  add(
-    l10n.t('Status'),
-    statusLabel + (g.status === 'running' ? ` · ${Math.round(clampProgress(g.progress))}%` : ''),
-  );
-  add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
-  add(l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined);
-  add(l10n.t('Created'), absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, ctx.now) });
-  add(l10n.t('Started'), g.startedAt !== undefined ? absoluteTime(g.startedAt) : undefined);
-  add(l10n.t('Completed'), g.completedAt !== undefined ? absoluteTime(g.completedAt) : undefined);
-  add(l10n.t('Duration'), took);
-  add(l10n.t('Project'), ctx.projectName(g.projectId) ?? g.projectId);
-  add(l10n.t('Generation id'), g.id, { mono: true });
-  if (g.runId !== g.id) add(l10n.t('Run id'), g.runId, { mono: true });
-  if (g.modelId) add(l10n.t('Model id'), g.modelId, { mono: true });
-  add(l10n.t('Project id'), g.projectId, { mono: true });
-
-  const error =
-    g.errorMessage || g.errorCode
-      ? { message: g.errorMessage || l10n.t('The run failed.'), code: g.errorCode }
-      : g.status === 'failed'
-        ? { message: l10n.t('The run failed; FLORA gave no reason.') }
-        : undefined;
-
+  const details: DetailRow[] = generationFacts(g, {
+    modelName,
+    projectName: ctx.projectName(g.projectId),
+    now: ctx.now,
+  });
   return {
     id: g.id,
     runId: g.runId,
     projectId: g.projectId,
-    title,
+    title: generationTitle(modelName),
     status: g.status,
-    statusLabel,
+    statusLabel: statusText(g),
     active: isActive(g.status),
-    progress: clampProgress(g.progress),
+    progress: g.progress,
     summary: summary.join(' · '),
     details,
-    error,
+    error: generationError(g),
     outputs: outputViews(g.outputs),
   };
 }
 
 export function outputViews(outputs: readonly GenerationOutput[]): OutputView[] {
-  const totals = new Map<string, number>();
-  for (const o of outputs) totals.set(o.kind, (totals.get(o.kind) ?? 0) + 1);
-  const seen = new Map<string, number>();
   return outputs.map((o) => {
-    const n = (seen.get(o.kind) ?? 0) + 1;
-    seen.set(o.kind, n);
-    const label = (totals.get(o.kind) ?? 0) > 1 ? `${OUTPUT_LABELS[o.kind]} ${n}` : OUTPUT_LABELS[o.kind];
+    const label = outputLabel(o, outputs);
     if (o.kind === 'text') {
       return { id: o.id, kind: o.kind, rawType: o.rawType, label, text: o.url, canSave: true };
     }
@@ -136,17 +107,6 @@ export function galleryView(input: GalleryInput, ctx: ViewContext): GalleryView 
     countLabel,
     error: input.error,
   };
-}
-
-function runDuration(g: Generation): string | undefined {
-  if (g.completedAt === undefined) return undefined;
-  const span = g.completedAt - (g.startedAt ?? g.createdAt);
-  // Clock skew or an unknown start makes no duration worth a summary slot.
-  return span >= 0 && Number.isFinite(span) ? duration(span) : undefined;
-}
-
-function clampProgress(p: number): number {
-  return Number.isFinite(p) ? Math.min(100, Math.max(0, p)) : 0;
 }
 
 /** The last path segment, decoded, when it looks like a file name ("report.pdf"). */
