@@ -16,7 +16,7 @@ import { asFloraError, type FloraError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import { walkPages } from '../api/pagination';
 import type { Page } from '../api/types';
-import { Tickets } from './tickets';
+import { Tickets, type Ticket } from './tickets';
 
 export interface ListState {
   /**
@@ -138,7 +138,9 @@ export class PagedList<T> {
 
   load(mode: LoadMode): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    return this.serialized(mode, () => this.walk(mode));
+    // Taken when the load is asked for: a load still queued when the list is dropped never starts.
+    const ticket = this.tickets.take();
+    return this.serialized(mode, () => this.walk(mode, ticket));
   }
 
   /**
@@ -223,8 +225,8 @@ export class PagedList<T> {
     return p;
   }
 
-  private async walk(mode: LoadMode): Promise<void> {
-    const ticket = this.tickets.take();
+  private async walk(mode: LoadMode, ticket: Ticket): Promise<void> {
+    if (!ticket.valid) return;
     const source = this.source;
     const before = this.current;
     const more = mode === 'more';
