@@ -32,6 +32,7 @@ export interface FloraErrorDetails {
   cause?: unknown;
 }
 
+import * as l10n from '@vscode/l10n';
 import { redact } from './logger';
 
 /**
@@ -157,4 +158,59 @@ export function errorForStatus(status: number, message: string, details: FloraEr
   if (status === 429) return new RateLimitError(message, d);
   if (status === 408 || status >= 500) return new ServerError(message, d);
   return new BadRequestError(message, d);
+}
+
+/** Anything thrown, as a FloraError (what is not one is taken for a connection failure). */
+export function asFloraError(err: unknown): FloraError {
+  if (err instanceof FloraError) return err;
+  return new ConnectionError(err instanceof Error ? err.message : l10n.t('Unexpected failure.'), {
+    cause: err,
+  });
+}
+
+/** One log line for a failure: FLORA's message, code, HTTP status and request id. */
+export function describeError(err: unknown): string {
+  const e = asFloraError(err);
+  const parts = [e.message];
+  if (e.code) parts.push(`code ${e.code}`);
+  if (e.status) parts.push(`HTTP ${e.status}`);
+  if (e.requestId) parts.push(e.requestId);
+  return parts.join(' · ');
+}
+
+/**
+ * Failures that every further request would meet alike (FLORA down or unreachable, the key
+ * refused, the rate limit): a store refresh stops at the first, and a poll tick ends and backs off.
+ * Not 'permission': a 403 is one workspace's (a removed member, a read-only role), not FLORA's.
+ */
+export const FAILS_EVERY_REQUEST: ReadonlySet<FloraErrorKind> = new Set<FloraErrorKind>([
+  'authentication',
+  'rate_limit',
+  'server',
+  'connection',
+  'timeout',
+]);
+
+/** How FLORA is reachable with the current key, as the views show it. */
+export type ConnectionState =
+  | { state: 'ok' }
+  | { state: 'unauthorized'; error: FloraError }
+  | { state: 'offline'; error: FloraError }
+  | { state: 'rate_limited'; error: FloraError }
+  | { state: 'error'; error: FloraError };
+
+/** Decided by the error's kind, never by its message. */
+export function connectionStateFor(error: FloraError): ConnectionState {
+  switch (error.kind) {
+    case 'authentication':
+    case 'permission':
+      return { state: 'unauthorized', error };
+    case 'rate_limit':
+      return { state: 'rate_limited', error };
+    case 'connection':
+    case 'timeout':
+      return { state: 'offline', error };
+    default:
+      return { state: 'error', error };
+  }
 }

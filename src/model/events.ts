@@ -16,11 +16,6 @@ export class Emitter<T> {
     return { dispose: () => this.listeners.delete(listener) };
   };
 
-  /** How many listeners are subscribed now (leak checks). */
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   fire(event: T): void {
     for (const l of [...this.listeners]) {
       try {

@@ -14,24 +14,16 @@
  * Time is injected (timers and clock), so tests drive it without waiting.
  */
 import type { FloraApi } from '../api/client';
-import type { FloraError } from '../api/errors';
+import { asFloraError, describeError, FAILS_EVERY_REQUEST, type FloraError } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
 import { isActive, type Generation } from '../api/types';
 import { clampPageSize, MAX_PAGE_SIZE } from '../api/pageSize';
 import { walkPages } from '../api/pagination';
 import { Emitter } from './events';
-import { asFloraError, describeError, type Store } from './store';
+import type { Store } from './store';
+import { Tickets, type Ticket } from './tickets';
 
-/** Failures that every request would meet alike: they end the tick and back off. */
-const LIST_WIDE = new Set<FloraError['kind']>([
-  'rate_limit',
-  'server',
-  'connection',
-  'timeout',
-  'authentication',
-]);
-
-/** Thrown inside a tick that restart/stop made obsolete. */
+/** Thrown inside a tick whose ticket restart/stop made stale. */
 class Superseded extends Error {}
 
 export interface Timers {
@@ -145,9 +137,9 @@ export class Poller {
   private current: PollerState = { state: 'off' };
   private started = false;
   private disposed = false;
-  /** Bumped by restart/stop: a tick of an earlier run drops its results (another key answered them). */
-  private run = 0;
-  /** A tick was asked for while one ran: run another right after it. */
+  /** Invalidated by restart/stop: a tick that began before drops its results (another key answered them). */
+  private readonly tickets = new Tickets();
+  /** A tick was asked for while one ran: another follows right after it. */
   private again = false;
   private lastTickAt = Number.NEGATIVE_INFINITY;
   /** Watched jobs that left the running lists and are not announced yet (survives a failed settle). */
@@ -194,7 +186,7 @@ export class Poller {
   }
 
   private forget(): void {
-    this.run++;
+    this.tickets.invalidate();
     this.active.clear();
     this.lastSeen.clear();
     this.walks = freshWalks();
@@ -291,16 +283,16 @@ export class Poller {
 
   private async tick(): Promise<void> {
     if (this.disposed || !this.options.settings.enabled()) return;
-    const run = this.run;
+    const ticket = this.tickets.take();
     this.lastTickAt = this.timers.now();
     const wasActive = this.active.size > 0 || this.storeHasActiveWork();
     try {
-      if (wasActive) await this.activeTick(run);
-      else await this.idleTick(run);
+      if (wasActive) await this.activeTick(ticket);
+      else await this.idleTick(ticket);
       this.failures = 0;
     } catch (err) {
-      // An error of an obsolete run (the old key's 401, say) says nothing about the new one.
-      if (err instanceof Superseded || run !== this.run) return;
+      // An error of a stale tick (the old key's 401, say) says nothing about the new key.
+      if (err instanceof Superseded || !ticket.valid) return;
       this.onError(asFloraError(err));
       return;
     }
@@ -313,17 +305,17 @@ export class Poller {
    * Two requests per tick (one per status) up to 100 jobs of a status; at most
    * MAX_REQUESTS_PER_ACTIVE_TICK whatever the number (see the file comment).
    */
-  private async activeTick(run: number): Promise<void> {
+  private async activeTick(ticket: Ticket): Promise<void> {
     const tick = ++this.tickCount;
     let walked: Array<{ status: WalkedStatus; items: Generation[]; next?: string }>;
     try {
       walked = await Promise.all(WALKED_STATUSES.map((status) => this.walkStatus(status)));
     } catch (err) {
       // A cursor may not outlive a failure (expired, another key): start over next time.
-      if (run === this.run) this.walks = freshWalks();
+      if (ticket.valid) this.walks = freshWalks();
       throw err;
     }
-    this.check(run);
+    this.check(ticket);
     const seen = new Map<string, Generation>();
     for (const { status, items, next } of walked) {
       const walk = this.walks[status];
@@ -357,7 +349,7 @@ export class Poller {
       .filter((g) => isActive(g.status) && !this.vanished.has(g.id) && unseen(g.id))
       .sort((a, b) => Number(this.toAnnounce.has(b.id)) - Number(this.toAnnounce.has(a.id)))
       .slice(0, MAX_RUN_FETCHES_PER_TICK);
-    const done = await this.settle(gone, run);
+    const done = await this.settle(gone, ticket);
     const doneIds = new Set(done.map((g) => g.id));
     for (const g of gone) {
       if (doneIds.has(g.id) || this.vanished.has(g.id)) continue;
@@ -416,7 +408,7 @@ export class Poller {
    * A list-wide failure (rate limit, outage, rejected key) stops it at once; a failure of one
    * run (gone, forbidden, malformed) marks that run unavailable and the others go on.
    */
-  private async settle(gone: Generation[], run: number): Promise<Generation[]> {
+  private async settle(gone: Generation[], ticket: Ticket): Promise<Generation[]> {
     const done: Generation[] = [];
     const queue = [...gone];
     let failure: FloraError | undefined;
@@ -424,14 +416,14 @@ export class Poller {
       for (let g = queue.shift(); g && !failure; g = queue.shift()) {
         try {
           const detail = await this.options.api.getRun(g.runId, { pollUrl: g.pollUrl, maxRetries: 0 });
-          this.check(run);
+          this.check(ticket);
           this.options.store.applyRun(g.id, detail);
           const merged = this.options.store.generation(g.id) ?? { ...g, ...detail };
           if (!isActive(merged.status)) done.push(merged);
         } catch (err) {
           if (err instanceof Superseded) throw err;
           const e = asFloraError(err);
-          if (LIST_WIDE.has(e.kind)) {
+          if (FAILS_EVERY_REQUEST.has(e.kind)) {
             failure ??= e;
             return;
           }
@@ -443,21 +435,21 @@ export class Poller {
       }
     };
     const results = await Promise.allSettled([worker(), worker()]);
-    this.check(run);
+    this.check(ticket);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     if (failure) throw failure;
     return done;
   }
 
   /** Throws when restart/stop happened since the tick began: its answers belong to another key. */
-  private check(run: number): void {
-    if (run !== this.run || this.disposed) throw new Superseded();
+  private check(ticket: Ticket): void {
+    if (!ticket.valid || this.disposed) throw new Superseded();
   }
 
-  private async idleTick(run: number): Promise<void> {
+  private async idleTick(ticket: Ticket): Promise<void> {
     const limit = clampPageSize(this.options.idlePageSize?.());
     const page = await this.options.api.listGenerations({ limit }, { maxRetries: 0 });
-    this.check(run);
+    this.check(ticket);
     this.options.store.applyGenerations(page.items);
     const active = page.items.filter((g) => isActive(g.status));
     if (active.length) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { FloraClient } from '../../src/api/client';
+import type { FloraApi, FloraClient } from '../../src/api/client';
 import { Store, type StoreChange } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
 import { fakeClient, MemoryLogger } from './helpers';
@@ -282,9 +282,25 @@ describe('Store', () => {
       projectId: 'prj_x',
     });
     let calls = 0;
-    const scripted = {
-      ...client,
-      listGenerations: (q: { cursor?: string }) => {
+    // A whole FloraApi, not a spread of the client: a spread of a class instance loses its
+    // methods, and a store that called one of them would meet a TypeError it turns into a
+    // connection error, unseen by this test. Anything unscripted is recorded and fails the test.
+    const unscripted: string[] = [];
+    const refuse = (name: string) => () => {
+      unscripted.push(name);
+      return Promise.reject(new Error(`${name} is not scripted`));
+    };
+    const scripted: FloraApi = {
+      listWorkspaces: refuse('listWorkspaces'),
+      listProjects: refuse('listProjects'),
+      getProject: refuse('getProject'),
+      getRun: refuse('getRun'),
+      listModels: refuse('listModels'),
+      getRunJson: refuse('getRunJson'),
+      listTechniqueRuns: refuse('listTechniqueRuns'),
+      getRunOf: refuse('getRunOf'),
+      getRunJsonOf: refuse('getRunJsonOf'),
+      listGenerations: (q) => {
         calls++;
         return Promise.resolve(
           q.cursor
@@ -292,12 +308,15 @@ describe('Store', () => {
             : { items: [item('run_a'), item('run_a')], skipped: [], nextCursor: 'c1' },
         );
       },
-    } as unknown as FloraClient;
+    };
     const store = new Store(scripted, { pageSize: () => 2 });
     await store.ensureGenerations('prj_x');
     assert.deepEqual(store.generationList('prj_x').ids, ['run_a'], 'a duplicate within a page is dropped');
     await store.loadAllGenerations('prj_x', { maxPages: 50 });
     assert.equal(calls, 2, 'the empty page ends it');
+    assert.deepEqual(unscripted, [], 'the store asked only for generations');
+    assert.equal(store.generationList('prj_x').error, undefined, 'no load failed');
+    assert.equal(store.connection.state, 'ok');
     assert.equal(store.generationList('prj_x').nextCursor, undefined);
   });
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
 import type { Generation } from '../../src/api/types';
-import { GENERATION_CACHE_SLACK, LIVE_INSERT_SLACK, Store } from '../../src/model/store';
+import { GENERATION_CACHE_SLACK } from '../../src/model/entities';
+import { LIVE_INSERT_SLACK } from '../../src/model/pagedList';
+import { Store } from '../../src/model/store';
 import { FakeFlora } from '../fake-flora';
 import { fakeClient, MemoryLogger } from './helpers';
 
