@@ -69,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     store,
     logger,
     settings: {
+      // `session` is created right below; the poller asks this only once the session starts it.
       enabled: () => session.hasKey && settings.autoRefresh(),
       activeIntervalMs: () => settings.pollIntervalSeconds() * 1000,
       idleIntervalMs: () => settings.idleRefreshIntervalSeconds() * 1000,
