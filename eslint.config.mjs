@@ -31,6 +31,26 @@ export default tseslint.config(
     },
   },
   {
+    // Only src/model calls the FLORA client (the store for what the views show, the poller for live
+    // status, which it hands to the store); src/ui asks the store and never imports the client.
+    // src/extension.ts is not under this rule: it wires, so it builds the client.
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/client*', '**/api/switchingClient*', '**/api/http*'],
+              message:
+                'src/ui never imports the FLORA client: ask the store (src/model). Pure checks are in src/api/validate.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       'no-console': 'off',

@@ -5,7 +5,7 @@ import { Transport } from './api/transport';
 import { MinuteTicker } from './model/minuteTicker';
 import { Poller, systemTimers } from './model/poller';
 import { Store, type Filter } from './model/store';
-import { describeFilter, FILTER_STATE_KEY } from './ui/actions/filter';
+import { FILTER_STATE_KEY } from './ui/actions/filter';
 import { openInBrowser, openOutput, RUN_SCHEME, RunDetailsProvider } from './ui/actions/outputs';
 import { VIEW_ID } from './ui/actions/paging';
 import { revealGeneration } from './ui/actions/running';
@@ -14,16 +14,18 @@ import { registerCommands } from './ui/commands';
 import type { Deps } from './ui/deps';
 import { configureL10n } from './ui/l10n';
 import { createLogger } from './ui/logger';
-import { onDidChangeNetworkSettings, readNetworkSettings } from './ui/network';
+import { readNetworkSettings } from './ui/network';
 import type { FloraNode } from './ui/nodes';
 import { OutputDragAndDropController } from './ui/preview/dragAndDrop';
 import { registerPreview } from './ui/preview/lazy';
 import type { PreviewManager } from './ui/preview/manager';
 import { FinishNotifier } from './ui/notifications';
 import { createSettings } from './ui/settings';
-import { accountFingerprint, SnapshotCache } from './ui/snapshotCache';
+import { createSession, followSettings } from './ui/session';
+import type { SnapshotCache } from './ui/snapshotCache';
 import { RunningStatusBar } from './ui/statusBar';
 import { GenerationsTreeProvider } from './ui/tree';
+import { followViewChrome } from './ui/viewChrome';
 
 /**
  * What `activate` returns in test mode only (the integration tests drive the extension through
@@ -47,16 +49,9 @@ export interface FloraExtensionApi {
   snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
 }
 
-/**
- * At most one snapshot write per this period: progress changes every poll tick, and the snapshot
- * only has to be recent enough to show something useful at the next start.
- */
-const SNAPSHOT_THROTTLE_MS = 30_000;
-
 export async function activate(context: vscode.ExtensionContext): Promise<FloraExtensionApi | undefined> {
   const started = performance.now();
   configureL10n();
-  let hasKey = false;
   const { channel, logger } = createLogger();
   const settings = createSettings();
   const keys = new ApiKeyStore(context.secrets);
@@ -74,7 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     store,
     logger,
     settings: {
-      enabled: () => hasKey && settings.autoRefresh(),
+      // `session` is created right below; the poller asks this only once the session starts it.
+      enabled: () => session.hasKey && settings.autoRefresh(),
       activeIntervalMs: () => settings.pollIntervalSeconds() * 1000,
       idleIntervalMs: () => settings.idleRefreshIntervalSeconds() * 1000,
     },
@@ -88,13 +84,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     store,
     poller,
   );
+  // The key, the base URL and the last session's tree (src/model/session.ts).
+  const { session, cache } = createSession({
+    context,
+    keys,
+    settings,
+    store,
+    poller,
+    logger,
+    probe: (key) => api.withOptions({ apiKey: () => key, maxRetries: 1, logger }),
+    reconfigureClient: () => api.reconfigure(),
+  });
 
   const saved = context.workspaceState.get<Filter>(FILTER_STATE_KEY);
   if (saved) store.setFilter(saved);
 
   // Date.now, unless a test moved it (offsetMs is 0 outside tests; only tests get this object).
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
-  const tree = new GenerationsTreeProvider(store, { hasKey: () => hasKey, now: clock.now });
+  const tree = new GenerationsTreeProvider(store, { hasKey: () => session.hasKey, now: clock.now });
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -103,7 +110,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
   const deps: Deps = {
     store,
     poller,
-    api,
+    session,
+    apiOrigin: () => api.origin,
     transport,
     keys,
     tree,
@@ -143,110 +151,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
       preview.loaded()?.refreshTimes();
     }),
     view.onDidChangeVisibility(() => ticker.poke()),
+    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
+    followViewChrome(view, store),
+    session.onDidReload(() => tree.refreshAll()),
+    ...followSettings({ settings, session, store, poller, transport }),
+    vscode.window.onDidChangeWindowState((s) => poller.setFocused(s.focused)),
   );
   ticker.start();
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDetailsProvider(deps)),
-  );
-
-  // ---- view chrome: filter description, stale-data message, context keys
-  const renderViewChrome = () => {
-    view.description = describeFilter(store.filter, store);
-    const root = store.workspaceList();
-    view.message =
-      root.stale && !root.error
-        ? vscode.l10n.t('Showing your last session’s data while FLORA is asked for the latest…')
-        : undefined;
-    void vscode.commands.executeCommand('setContext', 'flora.filterActive', !!view.description);
-  };
-  renderViewChrome();
-  context.subscriptions.push(
-    store.onDidChange((e) => {
-      if (e.kind === 'filter' || e.kind === 'root' || e.kind === 'workspace') renderViewChrome();
-    }),
-  );
-
-  // ---- instant start: last session's tree at once, then a refresh that confirms it
-  const cache = new SnapshotCache(context.globalStorageUri, context.globalState, logger);
-  let account: string | undefined;
-  let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveSnapshot = (): Promise<void> => {
-    if (snapshotTimer) clearTimeout(snapshotTimer);
-    snapshotTimer = undefined;
-    return account && store.workspaceList().loaded
-      ? cache.save(account, store.snapshot())
-      : Promise.resolve();
-  };
-  context.subscriptions.push(
-    store.onDidChange(() => {
-      snapshotTimer ??= setTimeout(() => void saveSnapshot(), SNAPSHOT_THROTTLE_MS);
-    }),
-    { dispose: () => snapshotTimer && clearTimeout(snapshotTimer) },
-  );
-
-  // ---- the key: the welcome view without one; everything reloads when it changes
-  let currentKey: string | undefined;
-  let keyBaseUrl: string | undefined;
-  const reload = async (first: boolean) => {
-    const key = await keys.get();
-    // SecretStorage reports our own writes too: the same key at the same URL is no change.
-    if (!first && key === currentKey && keyBaseUrl === settings.apiBaseUrl()) return;
-    currentKey = key;
-    keyBaseUrl = settings.apiBaseUrl();
-    const nextAccount = key ? accountFingerprint(settings.apiBaseUrl(), key) : undefined;
-    // The file is read while VS Code still starts (a local read, well before any FLORA answer).
-    const snapshot = first && nextAccount ? await cache.load(nextAccount) : undefined;
-    // Signed out, or another key or API: the last account's data is not kept on disk.
-    if (!first || !key) {
-      if (snapshotTimer) clearTimeout(snapshotTimer);
-      snapshotTimer = undefined;
-      void cache.delete();
-    }
-    hasKey = !!key;
-    await vscode.commands.executeCommand('setContext', 'flora.hasApiKey', hasKey);
-    store.clear();
-    account = nextAccount;
-    if (snapshot && store.restore(snapshot)) {
-      logger.info(
-        `Showing ${snapshot.generations.length} generations from the last session until refreshed.`,
-      );
-      void store.refresh();
-    }
-    tree.refreshAll();
-    if (hasKey) poller.restart();
-    else poller.stop();
-  };
-  // Key changes are handled one at a time, in order.
-  let reloading = Promise.resolve();
-  const onKeyChanged = (first: boolean) => {
-    reloading = reloading
-      .then(() => reload(first))
-      .catch((err: unknown) =>
-        logger.error(`Could not read the API key: ${err instanceof Error ? err.message : String(err)}`),
-      );
-  };
-  onKeyChanged(true);
-  context.subscriptions.push(
-    keys.onDidChange(() => onKeyChanged(false)),
-    settings.onDidChange((key) => {
-      if (key === 'apiBaseUrl') {
-        api.reconfigure();
-        onKeyChanged(false);
-      } else if (key === 'pageSize') {
-        void store.refresh();
-      } else if (key === 'autoRefresh' || key === 'pollInterval' || key === 'idleRefreshInterval') {
-        if (settings.autoRefresh() && poller.state.state === 'off' && hasKey) poller.start();
-        else poller.reschedule();
-      }
-    }),
-    vscode.window.onDidChangeWindowState((s) => poller.setFocused(s.focused)),
-    // A proxy setting changed: the next request goes through a new dispatcher; refresh now so the
-    // tree does not wait for the next poll to recover (or to show what is wrong).
-    onDidChangeNetworkSettings(() => {
-      transport.configure(readNetworkSettings());
-      if (hasKey) void store.refresh();
-    }),
-  );
+  // Instant start: the last session's tree at once, then a refresh that confirms it.
+  session.start();
   poller.setFocused(vscode.window.state.focused);
 
   const activateMs = performance.now() - started;
@@ -265,7 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     timing: { activateMs },
     clock,
     ticker,
-    snapshot: { cache, saveNow: saveSnapshot },
+    snapshot: { cache, saveNow: () => session.saveSnapshotNow() },
   };
 }
 

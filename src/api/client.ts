@@ -28,8 +28,6 @@ import type {
   Workspace,
 } from './types';
 
-export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
-
 /** What a client is built from: the request side's options (see FloraHttpOptions). */
 export type FloraClientOptions = FloraHttpOptions;
 

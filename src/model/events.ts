@@ -8,8 +8,11 @@ export interface Subscription {
 export class Emitter<T> {
   private listeners = new Set<Listener<T>>();
 
-  /** `onListenerError` receives what a listener threw (logged by the owner); the others still run. */
-  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
+  /**
+   * `onListenerError` receives what a listener threw, for the owner to log (there is no default:
+   * an exception no one sees is a bug no one finds); the other listeners still run.
+   */
+  constructor(private readonly onListenerError: (err: unknown) => void) {}
 
   readonly event = (listener: Listener<T>): Subscription => {
     this.listeners.add(listener);

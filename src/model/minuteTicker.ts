@@ -13,8 +13,8 @@ export interface MinuteTickerOptions {
   /** Whether anything showing relative times is in view now (a hidden view is not re-rendered). */
   isActive(): boolean;
   timers?: Timers;
-  /** Receives what a listener threw (the others still run). */
-  onListenerError?: (err: unknown) => void;
+  /** Receives what a listener threw, to log it (the others still run). */
+  onListenerError: (err: unknown) => void;
 }
 
 export class MinuteTicker implements Subscription {

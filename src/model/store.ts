@@ -557,4 +557,32 @@ export class Store {
     this.connectionState = state;
     this.connectionChanges.fire(state);
   }
+
+  // ---------------------------------------------------------------- asked for by src/ui (issue 12 §1)
+  // src/ui never calls the client: what it needs of FLORA beyond the lists, it asks here.
+
+  /**
+   * Loads the lists on the way to generation `id` and, when no loaded page holds it (older than
+   * what is loaded, or hidden by the filter), puts the store's copy (the poller's) into its
+   * project's list, so the tree has a row for it. False when the store does not know `id`.
+   */
+  async ensureGenerationListed(id: string): Promise<boolean> {
+    const g = this.generation(id);
+    if (!g) return false;
+    await this.ensureWorkspaces();
+    await this.ensureProjects(g.workspaceId);
+    await this.ensureGenerations(g.projectId);
+    if (!this.generationList(g.projectId).ids.includes(g.id)) this.applyGenerations([g]);
+    return true;
+  }
+
+  /** A workspace's projects whose name matches `query` (the project picker); not kept. */
+  async searchProjects(workspaceId: string, query: string | undefined, limit: number): Promise<Project[]> {
+    return (await this.api.listProjects({ workspaceId, query, limit })).items;
+  }
+
+  /** FLORA's answer for run `runId`, exactly as sent (Show Run Details); not kept. */
+  runDetails(runId: string): Promise<unknown> {
+    return this.api.getRunJson(runId);
+  }
 }

@@ -29,7 +29,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     'flora.copyUrl': (node) => copyUrl(deps, node),
     'flora.copyId': (node) => copyId(node),
     'flora.showRunDetails': (node) => showRunDetails(deps, node),
-    'flora.showRunning': () => showRunning(deps, deps.poller),
+    'flora.showRunning': () => showRunning(deps),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

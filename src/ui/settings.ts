@@ -1,6 +1,6 @@
 /** The one module that reads `flora.*` settings. */
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL } from '../api/client';
+import { DEFAULT_BASE_URL } from '../api/validate';
 import { clampPageSize } from '../api/pageSize';
 import type { NotifyOn } from './notifications';
 

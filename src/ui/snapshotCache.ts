@@ -3,9 +3,9 @@
  * under the extension's global storage folder: VS Code keeps `globalState` in memory and warns
  * about large values there, and a snapshot holds up to a thousand generations.
  */
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../api/logger';
+import type { SnapshotStorage } from '../model/session';
 import type { StoreSnapshot } from '../model/store';
 
 /** Where versions before the file kept the snapshot (globalState); moved to the file once. */
@@ -20,21 +20,14 @@ interface Saved {
 }
 
 /**
- * Which account a snapshot belongs to: a one-way digest of base URL and key, so another key
- * never sees this key's data and the key itself is never written anywhere.
- */
-export function accountFingerprint(baseUrl: string, key: string): string {
-  return createHash('sha256').update(`${baseUrl}\n${key}`).digest('hex').slice(0, 24);
-}
-
-/**
  * The snapshot file. Reads and writes go through `vscode.workspace.fs` (global storage is a
  * `file:` folder on desktop, but need not be elsewhere) and run one at a time, in call order: a
  * delete (sign-out) is never overtaken by a write that started before it. A write goes to a
  * temporary file first and is renamed over the snapshot, so a crash mid-write leaves the
- * previous snapshot, never half of one.
+ * previous snapshot, never half of one. Which account a snapshot belongs to is the session's
+ * `accountFingerprint` (src/model/session.ts).
  */
-export class SnapshotCache {
+export class SnapshotCache implements SnapshotStorage {
   readonly file: vscode.Uri;
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FloraExtensionApi } from '../../src/extension';
-import { fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
+import { answerQuickPick, fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
 
 let api: FloraExtensionApi;
 let state: FakeState;
@@ -134,6 +134,36 @@ suite('live status', () => {
     listening.dispose();
     assert.equal(shown.length, 1, 'one toast for one generation');
     assert.match(shown[0], /failed/);
+  });
+
+  test('the status bar’s pick reveals a running generation that no loaded page holds', async () => {
+    const project = state.projects[0];
+    const [job] = await fake.startGenerations({
+      project_id: project.project_id,
+      count: 1,
+      durationMs: 3_600_000,
+    });
+    await api.poller.tickNow();
+    await waitFor('the job followed', () =>
+      api.poller.running.running.some((g) => g.id === job.generation_id),
+    );
+    // A newer generation fills the project's first (and only loaded) page of one.
+    await fake.advance(1_000);
+    await fake.addGeneration({ project_id: project.project_id, status: 'completed' });
+    await setSetting('pageSize', 1);
+
+    // Pick the one running job in the Quick Pick (accepting it as a user would).
+    const picked = vscode.commands.executeCommand('flora.showRunning');
+    await answerQuickPick(picked, 'workbench.action.acceptSelectedQuickOpenItem');
+    const selected = await waitFor('the job selected in the tree', () => {
+      const s = api.view.selection[0];
+      return s?.kind === 'generation' && s.generationId === job.generation_id ? s : undefined;
+    });
+    assert.ok(selected);
+    assert.ok(
+      api.store.generationList(project.project_id).ids.includes(job.generation_id),
+      'listed in its project although older than the loaded page',
+    );
   });
 
   test('backs off on 429 and says so; stops on 401 until the key changes', async () => {

@@ -89,6 +89,24 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Answers the Quick Pick (or dialog) `pending` shows with `command` (e.g.
+ * `workbench.action.acceptSelectedQuickOpenItem`), trying again until it is open and answered.
+ */
+export async function answerQuickPick<T>(pending: Thenable<T>, command: string): Promise<T> {
+  let settled = false;
+  pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await waitFor(`the Quick Pick to be answered (${command})`, async () => {
+    if (settled) return true;
+    await vscode.commands.executeCommand(command);
+    return settled;
+  });
+  return pending;
+}
+
 export function labelOf(item: vscode.TreeItem): string {
   const { label } = item;
   if (label === undefined) return '';

@@ -21,7 +21,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../../src/api/errors';
-import { apiKeyProblem } from '../../src/api/http';
+import { apiKeyProblem } from '../../src/api/validate';
 import { redactingLogger } from '../../src/api/logger';
 import { walkPages } from '../../src/api/pagination';
 import type { Generation } from '../../src/api/types';

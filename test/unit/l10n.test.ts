@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { validateBaseUrl } from '../../src/api/http';
+import { validateBaseUrl } from '../../src/api/validate';
 import { ConfigurationError } from '../../src/api/errors';
 import type { Generation } from '../../src/api/types';
 import { finishNotice, relativeTime } from '../../src/model/format';

@@ -30,7 +30,11 @@ describe('relative times', () => {
           now: wallNow(),
         }).summary,
       );
-    const ticker = new MinuteTicker({ isActive: () => true, timers });
+    const ticker = new MinuteTicker({
+      isActive: () => true,
+      timers,
+      onListenerError: (err) => assert.fail(String(err)),
+    });
     ticker.onDidTick(render);
     ticker.start();
     render();
@@ -54,7 +58,11 @@ describe('relative times', () => {
     const timers = new ManualTimers();
     let active = false;
     const ticks: number[] = [];
-    const ticker = new MinuteTicker({ isActive: () => active, timers });
+    const ticker = new MinuteTicker({
+      isActive: () => active,
+      timers,
+      onListenerError: (err) => assert.fail(String(err)),
+    });
     ticker.onDidTick(() => ticks.push(timers.now()));
     ticker.start();
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { apiKeyProblem } from '../../api/http';
 import { isFloraError } from '../../api/errors';
+import { apiKeyProblem } from '../../api/validate';
 import { inertText } from '../../model/plainText';
 import type { Deps } from '../deps';
 import { userFacingError } from '../errorView';
@@ -11,7 +11,7 @@ import { userFacingError } from '../errorView';
  * the user chooses to keep it anyway). Returns whether a key was stored.
  */
 export async function setApiKey(
-  deps: Pick<Deps, 'api' | 'keys' | 'logger'>,
+  deps: Pick<Deps, 'session' | 'keys' | 'logger'>,
   given?: unknown,
 ): Promise<boolean> {
   const key =
@@ -36,13 +36,10 @@ export async function setApiKey(
           })
         )?.trim();
   if (!key) return false;
-  let probe: ReturnType<typeof deps.api.withOptions> | undefined;
   try {
-    probe = deps.api.withOptions({ apiKey: () => key, maxRetries: 1, logger: deps.logger });
-    const client = probe;
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the FLORA API key…') },
-      () => client.listWorkspaces(),
+      () => deps.session.checkKey(key),
     );
   } catch (err) {
     const shown = isFloraError(err) ? userFacingError(err) : undefined;
@@ -70,15 +67,13 @@ export async function setApiKey(
       vscode.l10n.t('Cancel'),
     );
     if (choice !== saveAnyway) return false;
-  } finally {
-    void probe?.close();
   }
   await deps.keys.set(key);
   deps.logger.info('API key stored in secret storage.');
   return true;
 }
 
-export async function clearApiKey(deps: Pick<Deps, 'keys' | 'store' | 'logger'>): Promise<void> {
+export async function clearApiKey(deps: Pick<Deps, 'keys' | 'logger'>): Promise<void> {
   await deps.keys.clear();
   deps.logger.info('API key removed from secret storage.');
   if (await deps.keys.fromEnvironment()) {

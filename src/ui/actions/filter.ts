@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KnownStatus, Project } from '../../api/types';
+import type { KnownStatus } from '../../api/types';
 import { inertText } from '../../model/plainText';
 import type { Filter, Store } from '../../model/store';
 import type { Deps } from '../deps';
@@ -42,7 +42,7 @@ export async function applyFilter(
  * passed instead (tests, keybindings): `{ status, workspaceId, projectId }`.
  */
 export async function pickFilter(
-  deps: Pick<Deps, 'store' | 'api' | 'workspaceState'>,
+  deps: Pick<Deps, 'store' | 'workspaceState'>,
   given?: unknown,
 ): Promise<void> {
   if (given && typeof given === 'object') {
@@ -98,8 +98,8 @@ export async function pickFilter(
   await applyFilter(deps, { status: statusPick.status, workspaceId: scope.workspaceId, projectId });
 }
 
-/** A project picker that searches FLORA (`GET /projects?query=`) as the user types. */
-async function pickProject(deps: Pick<Deps, 'api'>, workspaceId: string): Promise<string | undefined> {
+/** A project picker that searches FLORA (`GET /projects?query=`, through the store) as the user types. */
+async function pickProject(deps: Pick<Deps, 'store'>, workspaceId: string): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { projectId: string }>();
   qp.title = vscode.l10n.t('Choose a project');
   qp.placeholder = vscode.l10n.t('Type to search projects by name');
@@ -109,11 +109,11 @@ async function pickProject(deps: Pick<Deps, 'api'>, workspaceId: string): Promis
   const search = (query: string) => {
     const mine = ++seq;
     qp.busy = true;
-    deps.api
-      .listProjects({ workspaceId, query: query || undefined, limit: 50 })
-      .then((page) => {
+    deps.store
+      .searchProjects(workspaceId, query || undefined, 50)
+      .then((projects) => {
         if (mine !== seq) return;
-        qp.items = page.items.map((p: Project) => ({
+        qp.items = projects.map((p) => ({
           label: inertText(p.name),
           description: inertText(p.id),
           projectId: p.id,

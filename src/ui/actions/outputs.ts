@@ -104,12 +104,12 @@ export const RUN_SCHEME = 'flora-run';
 
 /** Read-only documents holding a run's JSON exactly as `GET /runs/{id}` returned it. */
 export class RunDetailsProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly deps: Pick<Deps, 'api'>) {}
+  constructor(private readonly deps: Pick<Deps, 'store'>) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const runId = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.json$/, ''));
     try {
-      const body = await this.deps.api.getRunJson(runId);
+      const body = await this.deps.store.runDetails(runId);
       return `${JSON.stringify(body, null, 2)}\n`;
     } catch (err) {
       return `${JSON.stringify({ error: err instanceof Error ? err.message : String(err), run_id: runId }, null, 2)}\n`;

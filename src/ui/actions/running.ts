@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { inertText } from '../../model/plainText';
-import type { Poller } from '../../model/poller';
 import type { Deps } from '../deps';
 
 /** Reveals a generation in the tree: loads its project's list if needed, then selects it. */
@@ -8,19 +7,12 @@ export async function revealGeneration(
   deps: Pick<Deps, 'store' | 'tree' | 'view'>,
   generationId: string,
 ): Promise<boolean> {
-  const g = deps.store.generation(generationId);
-  if (!g) return false;
-  await deps.store.ensureWorkspaces();
-  await deps.store.ensureProjects(g.workspaceId);
-  await deps.store.ensureGenerations(g.projectId);
-  if (!deps.store.generationList(g.projectId).ids.includes(g.id)) {
-    // Not on a loaded page (older than what is loaded, or hidden by the filter): the poller's
-    // copy is put into the list so the user sees what they picked.
-    deps.store.applyGenerations([g]);
-  }
+  // Not on a loaded page (older than what is loaded, or hidden by the filter), the store still
+  // lists it, so the user sees what they picked.
+  if (!(await deps.store.ensureGenerationListed(generationId))) return false;
   // The loads above queued tree changes: VS Code must know of them before it can reveal the row.
   deps.tree.flushNow();
-  const node = deps.tree.generationNode(g.id);
+  const node = deps.tree.generationNode(generationId);
   if (!node) return false;
   try {
     await deps.view.reveal(node, { select: true, focus: true, expand: false });
@@ -41,11 +33,8 @@ export async function revealGeneration(
 }
 
 /** The status-bar click: a QuickPick of pending and running jobs; picking one reveals it. */
-export async function showRunning(
-  deps: Pick<Deps, 'store' | 'tree' | 'view'>,
-  poller: Poller,
-): Promise<void> {
-  const { running, pending } = poller.running;
+export async function showRunning(deps: Pick<Deps, 'store' | 'tree' | 'view' | 'poller'>): Promise<void> {
+  const { running, pending } = deps.poller.running;
   const jobs = [...running, ...pending];
   if (!jobs.length) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No FLORA generation is pending or running.'));

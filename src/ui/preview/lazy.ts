@@ -18,7 +18,7 @@ export function loadPreview(): Promise<PreviewModule> {
 }
 
 export function registerPreview(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'tree' | 'apiOrigin' | 'logger' | 'transport'>,
   context: vscode.ExtensionContext,
   now?: () => number,
 ): {

@@ -4,7 +4,7 @@
  * panels back after a window reload.
  */
 import * as vscode from 'vscode';
-import { isLoopbackHost } from '../../api/http';
+import { isLoopbackHost } from '../../api/validate';
 import type { StoreChange } from '../../model/store';
 import { copyUrl, openUrl } from '../actions/outputs';
 import type { Deps } from '../deps';
@@ -13,7 +13,7 @@ import { GalleryPanel, PreviewPanel, type PanelHost } from './panels';
 import { saveOutput, type SaveOptions, type SaveResult } from './save';
 import type { ViewContext } from './view';
 
-export type PreviewDeps = Pick<Deps, 'store' | 'api' | 'logger' | 'transport'>;
+export type PreviewDeps = Pick<Deps, 'store' | 'apiOrigin' | 'logger' | 'transport'>;
 
 export interface OpenOptions {
   /** Keep the keyboard where it is (a click in the tree): default true. */
@@ -138,7 +138,7 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
   // ------------------------------------------------------------------ PanelHost
 
   allowLoopbackMedia(): boolean {
-    const origin = this.deps.api.origin;
+    const origin = this.deps.apiOrigin();
     if (!origin) return false;
     try {
       return isLoopbackHost(new URL(origin).hostname);
