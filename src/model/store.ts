@@ -1,6 +1,6 @@
 /**
  * The one owner of remote state, and the facade the views and the poller use. Views read from it
- * and ask it for more; only the store calls the client. It holds the entities by id
+ * and ask it for more; it calls the client for them (the poller calls it for live status). It holds the entities by id
  * (entities.ts), one PagedList per loaded list (pagedList.ts: paging, de-duplication, refresh of
  * every loaded page, tickets that drop late answers), and saves and restores them
  * (snapshot.ts). A failed load keeps the last good data, marks it stale and records the error
