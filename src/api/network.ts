@@ -40,9 +40,9 @@ export function createDispatcher(settings: NetworkSettings, route: ProxyRoute): 
   });
 }
 
-/** A keep-alive pool to one origin: what a FloraClient without a shared dispatcher uses. */
-export function createPool(origin: string, connections = 4): Dispatcher {
-  return new Pool(origin, { connections, keepAliveTimeout: 30_000 });
+/** A keep-alive pool to one origin: what a FloraHttp without a shared dispatcher uses. */
+export function createPool(origin: string): Dispatcher {
+  return new Pool(origin, { connections: 4, keepAliveTimeout: 30_000 });
 }
 
 /** `fetch` (undici's, the same as Node's global one) through `dispatcher`. */

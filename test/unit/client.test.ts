@@ -799,9 +799,20 @@ describe('key safety', () => {
     });
   }
 
-  it('accepts a key with surrounding white space (trimmed) and plain keys', () => {
+  it('accepts plain keys of any printable shape', () => {
     assert.equal(apiKeyProblem('sk_live_abc-DEF_123'), undefined);
     assert.equal(apiKeyProblem('oat_9f8e.7d6c~5b4a/32+10='), undefined);
+  });
+
+  it('sends a key pasted with surrounding white space trimmed, and FLORA accepts it', async () => {
+    fake.resetCounts();
+    const workspaces = await client({ apiKey: () => `  ${fake.apiKey} \n` }).listWorkspaces();
+    assert.ok(workspaces.length > 0, 'the request was accepted');
+    assert.deepEqual(
+      fake.requests().map((r) => r.authorization),
+      ['valid'],
+      'one request, with the key trimmed',
+    );
   });
 });
 
