@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clampPageSize, isPageSize } from '../../src/api/pageSize';
-import type { Generation, GenerationOutput } from '../../src/api/types';
+import type { GenerationOutput } from '../../src/api/types';
 import {
   generationDescription,
   generationError,
@@ -14,27 +14,7 @@ import {
   statusWithProgress,
 } from '../../src/model/presentation';
 import { outputViews } from '../../src/ui/preview/view';
-
-const T0 = Date.UTC(2026, 6, 15, 12, 0, 0);
-
-function gen(over: Partial<Generation> = {}): Generation {
-  return {
-    id: 'gen_1',
-    runId: 'run_1',
-    workspaceId: 'ws_1',
-    projectId: 'prj_1',
-    modelId: 'flux-pro',
-    status: 'completed',
-    rawStatus: 'completed',
-    progress: 100,
-    createdAt: T0,
-    startedAt: T0 + 1000,
-    completedAt: T0 + 43_000,
-    cost: 0.04,
-    outputs: [],
-    ...over,
-  };
-}
+import { T0, sampleGeneration as gen } from './fixtures';
 
 const out = (id: string, kind: GenerationOutput['kind']): GenerationOutput => ({
   id,

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FloraClient } from '../../src/api/client';
 import { Transport } from '../../src/api/transport';
-import type { Generation } from '../../src/api/types';
 import {
   DOWNLOAD_IDLE_TIMEOUT_MS,
   downloadToFile,
@@ -29,27 +28,7 @@ import { PanelStateSchema, WebviewMessageSchema } from '../../src/ui/preview/mes
 import { galleryView, generationView, type ViewContext } from '../../src/ui/preview/view';
 import { FakeFlora } from '../fake-flora';
 import { HOSTILE_TEXT } from '../fake-flora/content';
-
-const T0 = Date.UTC(2026, 6, 15, 12, 0, 0);
-
-function gen(over: Partial<Generation> = {}): Generation {
-  return {
-    id: 'gen_1',
-    runId: 'run_1',
-    workspaceId: 'ws_1',
-    projectId: 'prj_1',
-    modelId: 'flux-pro',
-    status: 'completed',
-    rawStatus: 'completed',
-    progress: 100,
-    createdAt: T0,
-    startedAt: T0 + 1000,
-    completedAt: T0 + 43_000,
-    cost: 0.04,
-    outputs: [],
-    ...over,
-  };
-}
+import { T0, sampleGeneration as gen } from './fixtures';
 
 const ctx: ViewContext = {
   modelName: (id) => (id === 'flux-pro' ? 'Flux Pro' : id),

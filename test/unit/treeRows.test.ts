@@ -14,29 +14,10 @@ import {
   type TooltipPiece,
 } from '../../src/model/rows';
 import { HOSTILE_TEXT } from '../fake-flora/content';
+import { T0, sampleGeneration as gen } from './fixtures';
 
-const T0 = Date.UTC(2026, 6, 15, 12, 0, 0);
 const NOW = T0 + 5 * 60_000;
 const names = { modelName: 'Flux Pro', projectName: 'Launch visuals' };
-
-function gen(over: Partial<Generation> = {}): Generation {
-  return {
-    id: 'gen_1',
-    runId: 'run_1',
-    workspaceId: 'ws_1',
-    projectId: 'prj_1',
-    modelId: 'flux-pro',
-    status: 'completed',
-    rawStatus: 'completed',
-    progress: 100,
-    createdAt: T0,
-    startedAt: T0 + 1000,
-    completedAt: T0 + 43_000,
-    cost: 0.04,
-    outputs: [],
-    ...over,
-  };
-}
 
 const out = (id: string, kind: GenerationOutput['kind'], url = `https://cdn.example/${id}.png`) => ({
   id,
