@@ -30,6 +30,9 @@ import {
   parseProject,
   parseRun,
   parseWorkspace,
+  parseGenerateAnswer,
+  type GenerateAnswer,
+  type GenerateBody,
 } from './schemas';
 import type {
   Generation,
@@ -88,12 +91,18 @@ export interface FloraApi {
   getRun(runId: string, options?: CallOptions & { pollUrl?: string }): Promise<RunState>;
   listModels(query?: { type?: string }, options?: CallOptions): Promise<Model[]>;
   getRunJson(runId: string, options?: CallOptions): Promise<unknown>;
+  generate(body: GenerateBody, options: GenerateCallOptions): Promise<GenerateAnswer>;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's retries for this call (a caller with its own backoff passes 0). */
   maxRetries?: number;
+}
+
+/** `POST /generate` needs a key: the transport retries it only because the key makes that safe. */
+export interface GenerateCallOptions extends CallOptions {
+  idempotencyKey: string;
 }
 
 export interface GenerationQuery {
@@ -112,6 +121,13 @@ export interface ProjectQuery {
 }
 
 type Query = Record<string, string | number | undefined>;
+
+/** A request other than a plain GET (only `POST /generate` so far). */
+interface Send {
+  method: 'POST';
+  body: string;
+  headers: Record<string, string>;
+}
 
 interface RawAnswer {
   body: unknown;
@@ -276,6 +292,32 @@ export class FloraClient implements FloraApi {
     return (await this.get(`/runs/${encodeURIComponent(runId)}`, {}, options)).body;
   }
 
+  /**
+   * Starts a generation (`POST /generate`). Every call bills, so it is sent only with an
+   * idempotency key, in the `Idempotency-Key` header and the body's `idempotency_key` (FLORA
+   * documents both, flora-api.md §5): the retries (connection errors, timeouts, 429, 5xx) resend
+   * the same key, so FLORA answers a retry of a request it already took with 409
+   * `idempotency_duplicate` or a replay of its first answer, never a second run.
+   */
+  async generate(body: GenerateBody, options: GenerateCallOptions): Promise<GenerateAnswer> {
+    const key = options.idempotencyKey;
+    if (!key) throw new ConfigurationError(l10n.t('A generation is sent only with an idempotency key.'));
+    const send: Send = {
+      method: 'POST',
+      body: JSON.stringify({ ...body, idempotency_key: key }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    };
+    const answer = await this.get('/generate', {}, options, false, send);
+    const parsed = parseGenerateAnswer(answer.body);
+    if (!parsed.ok) {
+      throw new InvalidResponseError(
+        l10n.t('FLORA accepted the generation but its answer does not match the API ({0}).', parsed.reason),
+        { requestId: answer.requestId },
+      );
+    }
+    return { ...parsed.value, requestId: answer.requestId };
+  }
+
   // ---- names ----
 
   async listWorkspaces(options: CallOptions = {}): Promise<Workspace[]> {
@@ -389,6 +431,7 @@ export class FloraClient implements FloraApi {
     query: Query,
     options: CallOptions,
     pathHasQuery = false,
+    send?: Send,
   ): Promise<RawAnswer> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
@@ -397,7 +440,7 @@ export class FloraClient implements FloraApi {
       this.basePath + path + (search ? (pathHasQuery && path.includes('?') ? '&' : '?') + search : '');
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(fullPath, options.signal);
+        return await this.once(fullPath, options.signal, send);
       } catch (err) {
         const error =
           err instanceof FloraError ? err : new ConnectionError(l10n.t('Request failed.'), { cause: err });
@@ -410,7 +453,7 @@ export class FloraClient implements FloraApi {
         const wait = Math.max(backoff, asked);
         if (wait > this.maxRetryWaitMs) throw error;
         this.logger.warn(
-          `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${options.maxRetries ?? this.maxRetries} in ${Math.round(wait)} ms.`,
+          `${send?.method ?? 'GET'} ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${options.maxRetries ?? this.maxRetries} in ${Math.round(wait)} ms.`,
         );
         try {
           await this.clock.sleep(wait, options.signal);
@@ -427,7 +470,8 @@ export class FloraClient implements FloraApi {
     return base * (1 - 0.25 * this.random());
   }
 
-  private async once(path: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
+  private async once(path: string, signal: AbortSignal | undefined, send?: Send): Promise<RawAnswer> {
+    const method = send?.method ?? 'GET';
     if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'));
     const key = (await this.options.apiKey())?.trim();
     if (!key) {
@@ -460,12 +504,14 @@ export class FloraClient implements FloraApi {
       ).request({
         origin: this.baseUrl.origin,
         path,
-        method: 'GET',
+        method,
         headers: {
+          ...send?.headers,
           authorization: `Bearer ${key}`,
           accept: 'application/json',
           'user-agent': USER_AGENT,
         },
+        body: send?.body,
         signal: combined,
       });
       status = res.statusCode;
@@ -476,7 +522,7 @@ export class FloraClient implements FloraApi {
       const ms = Math.round(performance.now() - started);
       // A request that worked is routine (debug: shown when the user asks for it); one that did
       // not stays visible at the default level.
-      const line = `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`;
+      const line = `${method} ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`;
       if (ok) this.logger.debug(line);
       else this.logger.warn(line);
       if (ok) {
@@ -505,7 +551,7 @@ export class FloraClient implements FloraApi {
       if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'), { cause: err });
       const ms = Math.round(performance.now() - started);
       if (timeout.signal.aborted) {
-        this.logger.warn(`GET ${path} timed out after ${ms} ms`);
+        this.logger.warn(`${method} ${path} timed out after ${ms} ms`);
         throw new TimeoutError(
           l10n.t('FLORA did not answer within {0} s.', Math.round(this.timeoutMs / 1000)),
           {
@@ -515,7 +561,7 @@ export class FloraClient implements FloraApi {
       }
       const code = (err as { code?: unknown }).code;
       this.logger.warn(
-        `GET ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
+        `${method} ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
       );
       throw new ConnectionError(
         typeof code === 'string'

@@ -5,9 +5,11 @@ import {
   type CallOptions,
   type FloraApi,
   type FloraClientOptions,
+  type GenerateCallOptions,
   type GenerationQuery,
   type ProjectQuery,
 } from './client';
+import type { GenerateBody } from './schemas';
 
 /**
  * A FloraApi whose client is rebuilt when its settings change (another base URL), so the store
@@ -70,6 +72,10 @@ export class SwitchingClient implements FloraApi {
   }
   async listModels(q?: { type?: string }, o?: CallOptions) {
     return (await this.client()).listModels(q, o);
+  }
+
+  async generate(body: GenerateBody, o: GenerateCallOptions) {
+    return (await this.client()).generate(body, o);
   }
 
   dispose(): void {
