@@ -69,6 +69,7 @@ function source(total: number): FloraApi {
     getRun: unused,
     listModels: unused,
     getRunJson: unused,
+    generate: unused,
     listGenerations: (q) => Promise.resolve(page(q.projectId ?? PROJECT, q.cursor, q.limit ?? 20)),
   };
 }

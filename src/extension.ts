@@ -23,6 +23,7 @@ import { FinishNotifier } from './ui/notifications';
 import { createSettings } from './ui/settings';
 import { accountFingerprint, SnapshotCache } from './ui/snapshotCache';
 import { RunningStatusBar } from './ui/statusBar';
+import { GenerateController } from './ui/generate';
 import { GenerationsTreeProvider } from './ui/tree';
 
 /**
@@ -45,6 +46,8 @@ export interface FloraExtensionApi {
   ticker: MinuteTicker;
   /** The instant-start snapshot file, and a write of it now (instead of within 30 s). */
   snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
+  /** The Generate commands: tests script its prompter and read its insertions. */
+  generate: GenerateController;
 }
 
 /**
@@ -128,6 +131,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
   context.subscriptions.push(tree, view, tree.attach(view), statusBar, notifier, ...registerCommands(deps));
   const preview = registerPreview(deps, context, clock.now);
   context.subscriptions.push(...preview.disposables);
+
+  // ---- Generate… (issue 13 §1); `account` is set below once the key is read
+  const generate = new GenerateController({
+    store,
+    view,
+    logger,
+    channel,
+    storage: context.globalState,
+    account: () => account,
+    apiBaseUrl: () => settings.apiBaseUrl(),
+    insertAutomatically: () => settings.insertResultAutomatically(),
+    reveal: (id) => revealGeneration(deps, id),
+  });
+  context.subscriptions.push(generate, ...generate.register());
 
   // ---- relative times ("5m ago") move on by themselves while on screen, without a request
   const ticker = new MinuteTicker({
@@ -266,6 +283,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     clock,
     ticker,
     snapshot: { cache, saveNow: saveSnapshot },
+    generate,
   };
 }
 

@@ -469,6 +469,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
     md.appendMarkdown('\n\n');
     const rows: Array<[string, string | undefined]> = [
       [vscode.l10n.t('Model'), g.modelId],
+      [vscode.l10n.t('Prompt'), this.store.promptOf(g.id)],
       [vscode.l10n.t('Created'), absoluteTime(g.createdAt)],
       [vscode.l10n.t('Started'), g.startedAt ? absoluteTime(g.startedAt) : undefined],
       [vscode.l10n.t('Completed'), g.completedAt ? absoluteTime(g.completedAt) : undefined],

@@ -18,6 +18,8 @@ import type { DetailRow, GalleryView, GenerationView, OutputView } from './messa
 export interface ViewContext {
   modelName(modelId: string | undefined): string | undefined;
   projectName(projectId: string): string | undefined;
+  /** The prompt of a generation started from this extension, when remembered. */
+  promptOf?(generationId: string): string | undefined;
   now: number;
 }
 
@@ -40,6 +42,7 @@ export function generationView(g: Generation, ctx: ViewContext): GenerationView 
     statusLabel + (g.status === 'running' ? ` · ${Math.round(clampProgress(g.progress))}%` : ''),
   );
   add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
+  add(l10n.t('Prompt'), ctx.promptOf?.(g.id));
   add(l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined);
   add(l10n.t('Created'), absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, ctx.now) });
   add(l10n.t('Started'), g.startedAt !== undefined ? absoluteTime(g.startedAt) : undefined);
