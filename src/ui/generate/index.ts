@@ -58,7 +58,9 @@ export class GenerateController implements vscode.Disposable {
         this.generate({ editor: vscode.window.activeTextEditor }),
       ),
       vscode.commands.registerCommand('flora.generateInProject', (node?: FloraNode) =>
-        this.generate({ projectId: node?.kind === 'project' ? node.projectId : undefined }),
+        this.generate(
+          node?.kind === 'project' ? { projectId: node.projectId, workspaceId: node.workspaceId } : {},
+        ),
       ),
       vscode.commands.registerCommand('flora.generateFromSelection', () =>
         this.generate({ editor: vscode.window.activeTextEditor, fromSelection: true }),
@@ -69,6 +71,7 @@ export class GenerateController implements vscode.Disposable {
   async generate(origin: {
     editor?: vscode.TextEditor;
     projectId?: string;
+    workspaceId?: string;
     fromSelection?: boolean;
   }): Promise<GenerateResult> {
     const editor = origin.editor;
@@ -87,7 +90,12 @@ export class GenerateController implements vscode.Disposable {
         fixedProjectId: origin.projectId,
         selectedProjectId: this.selectedProjectId(),
       };
-      const state: WizardState = { prompt: selected.trim(), params: {}, projectId: origin.projectId };
+      const state: WizardState = {
+        prompt: selected.trim(),
+        params: {},
+        projectId: origin.projectId,
+        workspaceId: origin.workspaceId,
+      };
       let reopen: Reopen | undefined;
       for (;;) {
         const request = await runWizard(ctx, state, reopen);

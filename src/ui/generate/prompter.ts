@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 
 /** The answer "go back one step" (the Back button, or Alt+Left in VS Code's quick input). */
-export const BACK = Symbol('back');
+// Symbol.for: the same symbol in the extension's bundle and in a test bundle that imports this.
+export const BACK: unique symbol = Symbol.for('flora.generate.back') as never;
 export type Answer<T> = T | typeof BACK | undefined;
 
 export interface PickItem<T> {

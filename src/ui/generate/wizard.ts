@@ -39,6 +39,8 @@ export interface WizardState {
   prompt: string;
   params: Record<string, unknown>;
   projectId?: string;
+  /** The project's workspace, when known without the store (Generate in This Project… gets it from the row). */
+  workspaceId?: string;
 }
 
 /** A step FLORA's field error sends the user back to, with its message. */
@@ -100,11 +102,12 @@ function forward(ctx: WizardContext, state: WizardState, step: string): string |
 }
 
 function request(ctx: WizardContext, state: WizardState): GenerateRequest | undefined {
-  const project = state.projectId ? ctx.store.project(state.projectId) : undefined;
-  if (!state.type || !project) return undefined;
+  const workspaceId =
+    (state.projectId ? ctx.store.project(state.projectId)?.workspaceId : undefined) ?? state.workspaceId;
+  if (!state.type || !state.projectId || !workspaceId) return undefined;
   return {
-    workspaceId: project.workspaceId,
-    projectId: project.id,
+    workspaceId,
+    projectId: state.projectId,
     type: state.type,
     prompt: state.prompt,
     modelId: state.model?.id,
@@ -366,6 +369,7 @@ async function askProject(
   if (a === undefined || a === BACK) return a;
   if (a === CHOOSE_PROJECT) return { goto: 'projectList' };
   state.projectId = a;
+  state.workspaceId = ctx.store.project(a)?.workspaceId;
   return 'next';
 }
 
@@ -401,6 +405,7 @@ async function askProjectList(
   });
   if (a === undefined || a === BACK) return a;
   state.projectId = a;
+  state.workspaceId = ctx.store.project(a)?.workspaceId;
   return 'next';
 }
 
