@@ -27,6 +27,7 @@ import {
 } from '../../src/model/generateMemory';
 import { checkNumber, editorFor, fieldTarget, planParams } from '../../src/model/generateParams';
 import { Store } from '../../src/model/store';
+import { generationView } from '../../src/ui/preview/view';
 import { fakeClient, useFakeFlora } from './helpers';
 
 const env = useFakeFlora({ settle: true });
@@ -333,5 +334,38 @@ describe('insertion', () => {
 
   it('sends the user to the FLORA app for credits', () => {
     assert.equal(billingUrl('https://app.flora.ai/api/v1'), 'https://app.flora.ai');
+  });
+});
+
+describe('the prompt of a generation started here', () => {
+  it('is a row of its preview when remembered, and absent otherwise', async () => {
+    const memory = new GenerateMemory(new MemoryStorage());
+    await memory.remember('acct', {
+      generationId: 'run_1',
+      prompt: 'a red fox',
+      type: 'image',
+      projectId: 'prj_1',
+    });
+    const g = {
+      id: 'run_1',
+      runId: 'run_1',
+      workspaceId: 'ws_1',
+      projectId: 'prj_1',
+      status: 'pending' as const,
+      rawStatus: 'pending',
+      progress: 0,
+      createdAt: Date.now(),
+      outputs: [],
+    };
+    const ctx = {
+      modelName: () => undefined,
+      projectName: () => undefined,
+      promptOf: (id: string) => memory.promptOf('acct', id),
+      now: Date.now(),
+    };
+    const rows = (id: string) =>
+      Object.fromEntries(generationView({ ...g, id }, ctx).details.map((d) => [d.label, d.value]));
+    assert.equal(rows('run_1').Prompt, 'a red fox');
+    assert.equal(rows('run_2').Prompt, undefined);
   });
 });
