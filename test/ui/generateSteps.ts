@@ -22,12 +22,9 @@ async function quickInput(page: Page, title: RegExp): Promise<void> {
   await poll(`the quick input "${String(title)}"`, async () => {
     const widget = page.locator('.quick-input-widget');
     if (!(await widget.isVisible())) return undefined;
+    // The rows are waited for by `choose` (they come once the step's items have loaded).
     const text = (await widget.locator('.quick-input-title').textContent()) ?? '';
-    const busy = await widget
-      .locator('.quick-input-progress')
-      .isVisible()
-      .catch(() => false);
-    return title.test(text) && !busy ? true : undefined;
+    return title.test(text) ? true : undefined;
   });
 }
 
