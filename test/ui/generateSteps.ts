@@ -95,7 +95,9 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       );
       await input.press('Enter');
       // The target project: the first project of the list (picked by its name).
-      const project = fake.projects()[0];
+      // One with a plain name (earlier steps add projects named with markup on purpose).
+      const project = fake.projects().find((p) => /^[\w ]+$/.test(p.name));
+      assert(project, 'a project with a plain name');
       await poll('the project step', async () => {
         const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
         return rows.some((r) => r.includes(project.name)) ? true : undefined;
