@@ -72,6 +72,7 @@ function source(total: number): FloraApi {
     listTechniqueRuns: unused,
     getRunOf: unused,
     getRunJsonOf: unused,
+    generate: unused,
     listGenerations: (q) => Promise.resolve(page(q.projectId ?? PROJECT, q.cursor, q.limit ?? 20)),
   };
 }

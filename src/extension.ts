@@ -24,6 +24,7 @@ import { createSettings } from './ui/settings';
 import { createSession, followSettings } from './ui/session';
 import type { SnapshotCache } from './ui/snapshotCache';
 import { RunningStatusBar } from './ui/statusBar';
+import { GenerateController } from './ui/generate';
 import { GenerationsTreeProvider } from './ui/tree';
 import { followViewChrome } from './ui/viewChrome';
 
@@ -47,6 +48,8 @@ export interface FloraExtensionApi {
   ticker: MinuteTicker;
   /** The instant-start snapshot file, and a write of it now (instead of within 30 s). */
   snapshot: { cache: SnapshotCache; saveNow: () => Promise<void> };
+  /** The Generate commands: tests script its prompter and read its insertions. */
+  generate: GenerateController;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FloraExtensionApi | undefined> {
@@ -137,6 +140,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
   const preview = registerPreview(deps, context, clock.now);
   context.subscriptions.push(...preview.disposables);
 
+  // ---- Generate… (issue 13 §1); `account` is set below once the key is read
+  const generate = new GenerateController({
+    store,
+    view,
+    logger,
+    channel,
+    storage: context.globalState,
+    account: () => session.currentAccount,
+    apiBaseUrl: () => settings.apiBaseUrl(),
+    insertAutomatically: () => settings.insertResultAutomatically(),
+    reveal: (id) => revealGeneration(deps, id),
+  });
+  context.subscriptions.push(generate, ...generate.register());
+
   // ---- relative times ("5m ago") move on by themselves while on screen, without a request
   const ticker = new MinuteTicker({
     isActive: () => view.visible || (preview.loaded()?.anyVisible ?? false),
@@ -179,6 +196,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     clock,
     ticker,
     snapshot: { cache, saveNow: () => session.saveSnapshotNow() },
+    generate,
   };
 }
 

@@ -16,6 +16,9 @@ import {
   parseRun,
   parseTechniqueRun,
   parseWorkspace,
+  parseGenerateAnswer,
+  type GenerateAnswer,
+  type GenerateBody,
 } from './schemas';
 import type {
   Generation,
@@ -43,6 +46,12 @@ export interface FloraApi {
   listTechniqueRuns(query: TechniqueRunQuery, options?: CallOptions): Promise<Page<Generation>>;
   getRunOf(run: RunRef, options?: CallOptions): Promise<RunState>;
   getRunJsonOf(run: RunRef, options?: CallOptions): Promise<unknown>;
+  generate(body: GenerateBody, options: GenerateCallOptions): Promise<GenerateAnswer>;
+}
+
+/** `POST /generate` needs a key: the transport retries it only because the key makes that safe. */
+export interface GenerateCallOptions extends CallOptions {
+  idempotencyKey: string;
 }
 
 export interface GenerationQuery {
@@ -112,6 +121,28 @@ export class FloraClient implements FloraApi {
   /** The run detail exactly as FLORA sent it (for "Show Run Details"). */
   async getRunJson(runId: string, options: CallOptions = {}): Promise<unknown> {
     return (await this.http.get(`/runs/${encodeURIComponent(runId)}`, {}, options)).body;
+  }
+
+  /**
+   * Starts a generation (`POST /generate`). Every call bills, so it is sent only with an
+   * idempotency key, in the `Idempotency-Key` header and the body's `idempotency_key` (FLORA
+   * documents both, flora-api.md §5): the retries (connection errors, timeouts, 429, 5xx) resend
+   * the same key, so FLORA answers a retry of a request it already took with 409
+   * `idempotency_duplicate` or a replay of its first answer, never a second run.
+   */
+  async generate(body: GenerateBody, options: GenerateCallOptions): Promise<GenerateAnswer> {
+    const key = options.idempotencyKey;
+    if (!key) throw new ConfigurationError(l10n.t('A generation is sent only with an idempotency key.'));
+    const answer = await this.http.post(
+      '/generate',
+      { ...body, idempotency_key: key },
+      { 'idempotency-key': key },
+      options,
+    );
+    const value = parseAnswer(answer, parseGenerateAnswer, (reason) =>
+      l10n.t('FLORA accepted the generation but its answer does not match the API ({0}).', reason),
+    ).value;
+    return { ...value, requestId: answer.requestId };
   }
 
   // ---- names ----

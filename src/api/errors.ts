@@ -157,6 +157,30 @@ export function errorForStatus(status: number, message: string, details: FloraEr
   if (status === 404) return new NotFoundError(message, d);
   if (status === 429) return new RateLimitError(message, d);
   if (status === 408 || status >= 500) return new ServerError(message, d);
+  return refinedBadRequest(message, d);
+}
+
+// ---- POST /generate's refusals (flora-api.md §3b, §5): subclasses of BadRequestError, so
+// everything that handles a 4xx alike still does, and the Generate flow tells them apart by class.
+
+/** 400 (or 422) with FLORA's `fields[]`: which fields of the request were refused, and why. */
+export class ValidationError extends BadRequestError {}
+
+/** 402 `insufficient_credits`: the workspace's balance cannot cover the run. */
+export class InsufficientCreditsError extends BadRequestError {}
+
+/** 409 `idempotency_duplicate`: FLORA already took a request with this key (within 2 h). */
+export class DuplicateSubmissionError extends BadRequestError {}
+
+/** 422 `idempotency_conflict`: this key was used with a different request. */
+export class IdempotencyConflictError extends BadRequestError {}
+
+/** The refinements above of a 4xx that errorForStatus would make a plain BadRequestError. */
+function refinedBadRequest(message: string, d: FloraErrorDetails & { status: number }): FloraError {
+  if (d.status === 402) return new InsufficientCreditsError(message, d);
+  if (d.status === 409 && d.code === 'idempotency_duplicate') return new DuplicateSubmissionError(message, d);
+  if (d.status === 422 && d.code === 'idempotency_conflict') return new IdempotencyConflictError(message, d);
+  if ((d.status === 400 || d.status === 422) && d.fields?.length) return new ValidationError(message, d);
   return new BadRequestError(message, d);
 }
 

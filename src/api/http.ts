@@ -74,6 +74,13 @@ export interface CallOptions {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** What a request other than a GET sends (only `POST /generate` so far). */
+interface Payload {
+  method: 'POST';
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** A 2xx answer: its JSON body, not yet checked, and FLORA's `request-id`. */
 export interface Answer {
   body: unknown;
@@ -150,7 +157,34 @@ export class FloraHttp {
    * as the options say: connection errors, timeouts, 408, 429 and 5xx, after a jittered backoff or
    * the wait the server asks for when that is longer (a wait beyond 30 s is the caller's).
    */
-  async get(path: string, query: Query, options: CallOptions = {}): Promise<Answer> {
+  get(path: string, query: Query, options: CallOptions = {}): Promise<Answer> {
+    return this.request(path, query, options);
+  }
+
+  /**
+   * POST `body` as JSON to `path`, retried as get() is. Only for requests that are safe to resend:
+   * the caller puts an idempotency key in `headers` and `body` (POST /generate), so a retry of a
+   * request FLORA already took cannot make a second one.
+   */
+  post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    options: CallOptions = {},
+  ): Promise<Answer> {
+    return this.request(path, {}, options, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+  }
+
+  private async request(
+    path: string,
+    query: Query,
+    options: CallOptions,
+    payload?: Payload,
+  ): Promise<Answer> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
     const search = qs.toString();
@@ -158,7 +192,7 @@ export class FloraHttp {
     const maxRetries = options.maxRetries ?? this.maxRetries;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send(fullPath, options.signal);
+        return await this.send(fullPath, options.signal, payload);
       } catch (err) {
         const error =
           err instanceof FloraError ? err : new ConnectionError(l10n.t('Request failed.'), { cause: err });
@@ -171,7 +205,7 @@ export class FloraHttp {
         const wait = Math.max(backoff, asked);
         if (wait > MAX_RETRY_WAIT_MS) throw error;
         this.logger.warn(
-          `GET ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${maxRetries} in ${Math.round(wait)} ms.`,
+          `${payload?.method ?? 'GET'} ${fullPath} failed (${describe(error)}); retry ${attempt + 1} of ${maxRetries} in ${Math.round(wait)} ms.`,
         );
         try {
           await this.clock.sleep(wait, options.signal);
@@ -202,8 +236,9 @@ export class FloraHttp {
     return base * (1 - 0.25 * this.random());
   }
 
-  /** One try of a GET, no retry: its answer, or the FloraError that says why there is none. */
-  private async send(path: string, signal: AbortSignal | undefined): Promise<Answer> {
+  /** One try, no retry: its answer, or the FloraError that says why there is none. */
+  private async send(path: string, signal: AbortSignal | undefined, payload?: Payload): Promise<Answer> {
+    const method = payload?.method ?? 'GET';
     if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'));
     const key = (await this.options.apiKey())?.trim();
     if (!key) {
@@ -236,12 +271,14 @@ export class FloraHttp {
       ).request({
         origin: this.baseUrl.origin,
         path,
-        method: 'GET',
+        method,
         headers: {
+          ...payload?.headers,
           authorization: `Bearer ${key}`,
           accept: 'application/json',
           'user-agent': USER_AGENT,
         },
+        body: payload?.body,
         signal: combined,
       });
       status = res.statusCode;
@@ -252,7 +289,7 @@ export class FloraHttp {
       const ms = Math.round(performance.now() - started);
       // A request that worked is routine (debug: shown when the user asks for it); one that did
       // not stays visible at the default level.
-      const line = `GET ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`;
+      const line = `${method} ${path} → ${status} in ${ms} ms${requestId ? ` (${requestId})` : ''}${text === undefined ? ` (body over ${humanBytes(limit)}, not read)` : ''}`;
       if (ok) this.logger.debug(line);
       else this.logger.warn(line);
       if (ok) {
@@ -281,7 +318,7 @@ export class FloraHttp {
       if (signal?.aborted) throw new CancelledError(l10n.t('The request was cancelled.'), { cause: err });
       const ms = Math.round(performance.now() - started);
       if (timeout.signal.aborted) {
-        this.logger.warn(`GET ${path} timed out after ${ms} ms`);
+        this.logger.warn(`${method} ${path} timed out after ${ms} ms`);
         throw new TimeoutError(
           l10n.t('FLORA did not answer within {0} s.', Math.round(this.timeoutMs / 1000)),
           {
@@ -291,7 +328,7 @@ export class FloraHttp {
       }
       const code = (err as { code?: unknown }).code;
       this.logger.warn(
-        `GET ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
+        `${method} ${path} failed after ${ms} ms: ${typeof code === 'string' ? code : 'network error'}`,
       );
       throw new ConnectionError(
         typeof code === 'string'

@@ -10,6 +10,7 @@ import {
   type GenerationOutput,
   type GenerationStatus,
   type Model,
+  type ModelParam,
   type OutputKind,
   type Project,
   type RunState,
@@ -72,6 +73,10 @@ const ModelWire = z.looseObject({
   name: optionalString,
   provider: optionalString,
   type: optionalString,
+  estimated_credits: optionalNumber,
+  estimated_seconds: optionalNumber,
+  beta: z.optional(z.nullable(z.boolean())),
+  params: z.optional(z.nullable(z.array(z.unknown()))),
 });
 
 // `meta` is read field by field, each with its own schema, so that one odd field (or a `meta`
@@ -314,6 +319,10 @@ export const parseModel = parser(ModelWire, 'model_id', (w): Model => ({
   name: present(w.name) || w.model_id,
   provider: present(w.provider),
   type: present(w.type),
+  estimatedCredits: present(w.estimated_credits),
+  estimatedSeconds: present(w.estimated_seconds),
+  beta: present(w.beta) ?? undefined,
+  params: w.params ? toModelParams(w.params) : undefined,
 }));
 
 /** Checks each item on its own: good ones are kept, bad ones are listed with the reason. */
@@ -370,3 +379,99 @@ export const parseTechniqueRun = parser(TechniqueRunWire, 'run_id', (w): Generat
     toRunState(w),
   ),
 );
+
+// ---- POST /generate (flora-api.md §3b) and the models' params (§4)
+
+/** The body of `POST /generate`; the client adds the idempotency key. */
+export interface GenerateBody {
+  workspace_id: string;
+  project_id: string;
+  type: string;
+  prompt: string;
+  model?: string;
+  params?: Record<string, unknown>;
+}
+
+/** FLORA's 201 answer to `POST /generate` (or its replay). */
+export interface GenerateAnswer {
+  runId: string;
+  chargedCost?: number;
+  estimatedSeconds?: number;
+  pollUrl?: string;
+  projectId?: string;
+  modelId?: string;
+  requestId?: string;
+}
+
+const GenerateAnswerWire = z.looseObject({
+  run_id: z.string().check(z.minLength(1)),
+  type: optionalString,
+  charged_cost: optionalNumber,
+  estimated_seconds: optionalNumber,
+  poll_url: optionalString,
+  project_id: optionalString,
+  model: z.optional(z.nullable(z.looseObject({ model_id: optionalString }))),
+});
+
+export const parseGenerateAnswer = parser(GenerateAnswerWire, 'run_id', (w): GenerateAnswer => ({
+  runId: w.run_id,
+  chargedCost: present(w.charged_cost),
+  estimatedSeconds: present(w.estimated_seconds),
+  pollUrl: present(w.poll_url),
+  projectId: present(w.project_id),
+  modelId: present(w.model?.model_id) || undefined,
+}));
+
+const OptionWire = z.looseObject({
+  label: optionalString,
+  value: z.union([z.string(), z.number(), z.boolean()]),
+  description: optionalString,
+});
+const ParamWire = z.looseObject({
+  name: z.string().check(z.minLength(1)),
+  required: z.optional(z.nullable(z.boolean())),
+  type: optionalString,
+  label: optionalString,
+  description: optionalString,
+  min: optionalNumber,
+  max: optionalNumber,
+  default: z.optional(z.unknown()),
+  options: z.optional(z.nullable(z.array(z.unknown()))),
+});
+
+/**
+ * A model's `params[]`, leniently: a param with a name is kept whatever else is odd about it (an
+ * unknown type stays as sent, so the Generate flow can say it has no editor for it rather than
+ * silently leave a required param out); one without a name is dropped.
+ */
+function toModelParams(raw: readonly unknown[]): ModelParam[] {
+  const out: ModelParam[] = [];
+  for (const item of raw) {
+    const p = ParamWire.safeParse(item);
+    if (!p.success) continue;
+    const w = p.data;
+    const options: NonNullable<ModelParam['options']> = [];
+    for (const o of w.options ?? []) {
+      const parsed = OptionWire.safeParse(o);
+      if (!parsed.success) continue;
+      const value = parsed.data.value;
+      options.push({
+        label: present(parsed.data.label) || String(value),
+        value,
+        description: present(parsed.data.description),
+      });
+    }
+    out.push({
+      name: w.name,
+      required: w.required === true,
+      type: present(w.type) ?? 'string',
+      label: present(w.label),
+      description: present(w.description),
+      min: present(w.min),
+      max: present(w.max),
+      default: w.default,
+      options: options.length ? options : undefined,
+    });
+  }
+  return out;
+}

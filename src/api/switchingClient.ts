@@ -4,12 +4,14 @@ import {
   FloraClient,
   type FloraApi,
   type FloraClientOptions,
+  type GenerateCallOptions,
   type GenerationQuery,
   type ProjectQuery,
   type RunRef,
   type TechniqueRunQuery,
 } from './client';
 import type { CallOptions } from './http';
+import type { GenerateBody } from './schemas';
 
 /**
  * A FloraApi whose client is rebuilt when its settings change (another base URL), so the store
@@ -81,6 +83,10 @@ export class SwitchingClient implements FloraApi {
   }
   async getRunJsonOf(run: RunRef, o?: CallOptions) {
     return (await this.client()).getRunJsonOf(run, o);
+  }
+
+  async generate(body: GenerateBody, o: GenerateCallOptions) {
+    return (await this.client()).generate(body, o);
   }
 
   dispose(): void {

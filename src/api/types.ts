@@ -80,6 +80,25 @@ export interface Model {
   name: string;
   provider?: string;
   type?: string;
+  /** What a run is estimated to cost in credits, and take in seconds (`GET /models`). */
+  estimatedCredits?: number;
+  estimatedSeconds?: number;
+  beta?: boolean;
+  /** The model's parameters by name, for `POST /generate`'s `params`. */
+  params?: ModelParam[];
+}
+
+/** One of a model's `params[]` (flora-api.md §4); `type` as FLORA sent it (`int`, `string[]`…). */
+export interface ModelParam {
+  name: string;
+  required: boolean;
+  type: string;
+  label?: string;
+  description?: string;
+  min?: number;
+  max?: number;
+  default?: unknown;
+  options?: Array<{ label: string; value: string | number | boolean; description?: string }>;
 }
 
 export interface Page<T> {

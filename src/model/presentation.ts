@@ -110,6 +110,8 @@ export interface GenerationNames {
   modelName: string | undefined;
   projectName: string | undefined;
   now: number;
+  /** The prompt, for a generation started from this extension (the API returns none). */
+  prompt?: string;
 }
 
 /**
@@ -124,6 +126,7 @@ export function generationFacts(g: Generation, names: GenerationNames): Generati
   };
   add(l10n.t('Status'), statusWithProgress(g));
   add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
+  add(l10n.t('Prompt'), names.prompt);
   add(l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined);
   add(l10n.t('Created'), absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, names.now) });
   add(l10n.t('Started'), g.startedAt !== undefined ? absoluteTime(g.startedAt) : undefined);

@@ -142,6 +142,8 @@ export function projectRow(
 export interface RowNames {
   modelName: string | undefined;
   projectName: string | undefined;
+  /** The prompt of a generation started here (remembered locally; the API returns none). */
+  prompt?: string;
 }
 
 /** A generation's row; `g` undefined when it is no longer loaded (the row shows its id). */
@@ -273,7 +275,13 @@ export function messageRow(
  * of every row on screen, and formatting thousands of times costs more than the rest.
  */
 export function generationRowInputs(store: Store, g: Generation, now: number): readonly unknown[] {
-  return [g, store.modelName(g.modelId), store.project(g.projectId)?.name, relativeTimeKey(g.createdAt, now)];
+  return [
+    g,
+    store.modelName(g.modelId),
+    store.project(g.projectId)?.name,
+    store.promptOf(g.id),
+    relativeTimeKey(g.createdAt, now),
+  ];
 }
 
 /**

@@ -60,6 +60,11 @@ export class Session implements Subscription {
   private currentBaseUrl: string | undefined;
   /** Whose snapshot the store holds now; undefined while signed out or switching accounts. */
   private account: string | undefined;
+
+  /** The signed-in account's fingerprint (see accountFingerprint); undefined while signed out. */
+  get currentAccount(): string | undefined {
+    return this.account;
+  }
   private reloading: Promise<void> = Promise.resolve();
   private snapshotTimer: unknown;
   private readonly timers: Timers;

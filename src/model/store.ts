@@ -16,7 +16,14 @@ import {
   type ConnectionState,
 } from '../api/errors';
 import { silentLogger, type Logger } from '../api/logger';
-import { isActive, type Generation, type Project, type RunState, type Workspace } from '../api/types';
+import {
+  isActive,
+  type Generation,
+  type Model,
+  type Project,
+  type RunState,
+  type Workspace,
+} from '../api/types';
 import {
   Entities,
   GENERATION_CACHE_SLACK,
@@ -30,6 +37,7 @@ import { Emitter } from './events';
 import { EMPTY_LIST, PagedList, type ListState } from './pagedList';
 import { restoreSnapshot, takeSnapshot, type StoreSnapshot } from './snapshot';
 import { Tickets } from './tickets';
+import { submitGeneration, type Submission, type SubmitOptions, type SubmitOutcome } from './generate';
 
 export type { Filter } from './entities';
 export type { ListState } from './pagedList';
@@ -556,6 +564,50 @@ export class Store {
   private setConnection(state: ConnectionState): void {
     this.connectionState = state;
     this.connectionChanges.fire(state);
+  }
+
+  // ---------------------------------------------------------------- Generate (issue 13 §1)
+
+  private promptLookup: (generationId: string) => string | undefined = () => undefined;
+
+  /** Where the prompts of generations started here are remembered (the API returns none). */
+  setPromptLookup(lookup: (generationId: string) => string | undefined): void {
+    this.promptLookup = lookup;
+  }
+
+  /** The prompt of a generation started from this extension, when remembered. */
+  promptOf(generationId: string): string | undefined {
+    return this.promptLookup(generationId);
+  }
+
+  /** The models of one type for the Generate flow (`GET /models?type=`: asked fresh, the catalog changes); their names are kept. */
+  async modelsOfType(type: string, signal?: AbortSignal): Promise<Model[]> {
+    const models = await this.api.listModels({ type }, { signal });
+    for (const m of models) this.entities.models.set(m.id, m);
+    return models;
+  }
+
+  /**
+   * Sends a confirmed submission (see submitGeneration) and puts its row at once at the top of
+   * its project, pending; the poller follows it from there.
+   */
+  async submitGeneration(
+    submission: Submission,
+    options: Pick<SubmitOptions, 'signal' | 'sleep' | 'onWait'> & {
+      /** Told before the row is shown (so that what it remembers, the prompt, shows with it). */
+      accepted?: (outcome: SubmitOutcome) => void;
+    },
+  ): Promise<SubmitOutcome> {
+    const projectId = submission.request.projectId;
+    const newest = this.generations(projectId)[0]?.createdAt ?? 0;
+    const outcome = await submitGeneration(this.api, submission, {
+      ...options,
+      knownIds: new Set(this.entities.generations.keys()),
+      createdAt: Math.max(Date.now(), newest + 1),
+    });
+    options.accepted?.(outcome);
+    if (outcome.generation) this.applyGenerations([outcome.generation]);
+    return outcome;
   }
 
   // ---------------------------------------------------------------- asked for by src/ui (issue 12 §1)

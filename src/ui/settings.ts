@@ -13,6 +13,7 @@ const KEYS = [
   'pollInterval',
   'idleRefreshInterval',
   'notifyOn',
+  'insertResultAutomatically',
 ] as const;
 export type SettingKey = (typeof KEYS)[number];
 
@@ -26,6 +27,8 @@ export interface Settings {
   /** Seconds between checks for new work while nothing runs (≥ 15). */
   idleRefreshIntervalSeconds(): number;
   notifyOn(): NotifyOn;
+  /** Insert a generation started from an editor into it when it completes, without asking. */
+  insertResultAutomatically(): boolean;
   onDidChange(listener: (key: SettingKey) => void): vscode.Disposable;
 }
 
@@ -52,6 +55,7 @@ export function createSettings(): Settings {
       const v = config().get<string>('notifyOn', 'failed');
       return v === 'none' || v === 'all' ? v : 'failed';
     },
+    insertResultAutomatically: () => config().get<boolean>('insertResultAutomatically', false) === true,
     onDidChange(listener) {
       return vscode.workspace.onDidChangeConfiguration((e) => {
         for (const key of KEYS) if (e.affectsConfiguration(`${SECTION}.${key}`)) listener(key);

@@ -183,6 +183,7 @@ export class GenerationsTreeProvider implements vscode.TreeDataProvider<FloraNod
         const names = {
           modelName: g && this.store.modelName(g.modelId),
           projectName: g && this.store.project(g.projectId)?.name,
+          prompt: g && this.store.promptOf(g.id),
         };
         return generationRow(element.generationId, g, names, this.now());
       }

@@ -20,6 +20,7 @@ const mainModules: Array<() => Promise<unknown>> = [
   () => import('./snapshot.test.js'),
   () => import('./times.test.js'),
   () => import('./virtualFs.test.js'),
+  () => import('./generate.test.js'),
 ];
 
 /** Run in a host with workspace trust on and the folder untrusted (Restricted Mode). */

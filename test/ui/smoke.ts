@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../runner/fake';
+import { generateSteps } from './generateSteps';
 import { inertSteps } from './inertSteps';
 import { liveSteps, stopLiveTicker } from './liveSteps';
 import { previewSteps } from './previewSteps';
@@ -259,6 +260,7 @@ const steps: Step[] = [
   // They add generations to the first project.
   ...previewSteps,
   ...inertSteps,
+  ...generateSteps,
   // Last: they seed the second workspace's projects and set a ticker going.
   ...liveSteps,
 ];

@@ -300,6 +300,7 @@ describe('Store', () => {
       listTechniqueRuns: refuse('listTechniqueRuns'),
       getRunOf: refuse('getRunOf'),
       getRunJsonOf: refuse('getRunJsonOf'),
+      generate: refuse('generate'),
       listGenerations: (q) => {
         calls++;
         return Promise.resolve(

@@ -152,6 +152,7 @@ export class PreviewManager implements PanelHost, vscode.Disposable {
     return {
       modelName: (id) => store.modelName(id),
       projectName: (id) => store.project(id)?.name,
+      promptOf: (id) => store.promptOf(id),
       now: this.now(),
     };
   }

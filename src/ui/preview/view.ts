@@ -18,6 +18,8 @@ import type { DetailRow, GalleryView, GenerationView, OutputView } from './messa
 export interface ViewContext {
   modelName(modelId: string | undefined): string | undefined;
   projectName(projectId: string): string | undefined;
+  /** The prompt of a generation started from this extension, when remembered. */
+  promptOf?(generationId: string): string | undefined;
   now: number;
 }
 
@@ -33,6 +35,7 @@ export function generationView(g: Generation, ctx: ViewContext): GenerationView 
     modelName,
     projectName: ctx.projectName(g.projectId),
     now: ctx.now,
+    prompt: ctx.promptOf?.(g.id),
   });
   return {
     id: g.id,

@@ -1,0 +1,77 @@
+/**
+ * Where a generation started from an editor puts its result, without UI: the selection's offsets
+ * carried through later edits of the document (pure arithmetic over the edits' offsets), and the
+ * text inserted for each kind of output in each kind of file.
+ */
+import type { GenerationOutput } from '../api/types';
+
+/** One edit of a document, as VS Code reports it (offsets in the text before the edit). */
+export interface TextEdit {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+export interface TrackedRange {
+  start: number;
+  end: number;
+  /** An edit touched the text inside the range: the result should not replace it without asking. */
+  touched: boolean;
+}
+
+/**
+ * The range after `edits`, applied one after another (VS Code lists one event's edits so that
+ * this order is right). Text inserted exactly at the start goes before the range and text at the
+ * end after it; an edit inside or across the range marks it touched and the range then covers
+ * what the edit left of it and the edit's new text.
+ */
+export function trackRange(range: TrackedRange, edits: readonly TextEdit[]): TrackedRange {
+  let { start, end, touched } = range;
+  for (const e of edits) {
+    const editStart = e.rangeOffset;
+    const editEnd = e.rangeOffset + e.rangeLength;
+    const delta = e.text.length - e.rangeLength;
+    if (editEnd <= start) {
+      // Wholly before the range, an insertion at its start included: the range moves.
+      start += delta;
+      end += delta;
+    } else if (editStart >= end) {
+      // Wholly after it, an insertion at its end included: nothing moves.
+    } else {
+      touched = true;
+      const newStart = Math.min(start, editStart);
+      end = Math.max(newStart, end <= editEnd ? editStart + e.text.length : end + delta);
+      start = newStart;
+    }
+  }
+  return { start, end, touched };
+}
+
+/** Markdown files get a Markdown image (images) or link (other media); other files the bare URL. */
+export function insertionText(
+  outputs: readonly GenerationOutput[],
+  options: { markdown: boolean; prompt?: string },
+): string {
+  const parts: string[] = [];
+  for (const o of outputs) {
+    if (o.kind === 'text') {
+      parts.push(o.url); // a text output's `url` is the generated text itself (flora-api.md §6)
+      continue;
+    }
+    if (!options.markdown) {
+      parts.push(o.url);
+      continue;
+    }
+    const alt = markdownLabel(options.prompt ?? '') || (o.kind === 'image' ? 'image' : o.kind);
+    const target = /[\s()<>]/.test(o.url) ? `<${o.url.replace(/[<>]/g, encodeURIComponent)}>` : o.url;
+    parts.push(o.kind === 'image' ? `![${alt}](${target})` : `[${alt}](${target})`);
+  }
+  return parts.join('\n');
+}
+
+/** A prompt as a Markdown image's alt text or a link's label: one line, brackets escaped, bounded. */
+export function markdownLabel(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const short = line.length > 100 ? `${line.slice(0, 99)}…` : line;
+  return short.replace(/([\\[\]])/g, '\\$1');
+}

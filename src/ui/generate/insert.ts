@@ -1,0 +1,148 @@
+/**
+ * The result where you were: a generation started from an editor remembers the selection's
+ * position, follows it through later edits of the document, and when the generation completes
+ * offers Insert (or inserts at once with `flora.insertResultAutomatically`). The result replaces
+ * the selection (the prompt) when that text is unchanged; if it was edited, the user is asked.
+ */
+import * as vscode from 'vscode';
+import { isFinished, isTerminal, type Generation } from '../../api/types';
+import { insertionText, trackRange, type TrackedRange } from '../../model/generateInsert';
+import type { Store } from '../../model/store';
+
+interface Anchor {
+  uri: vscode.Uri;
+  range: TrackedRange;
+  markdown: boolean;
+  prompt?: string;
+  generationId?: string;
+}
+
+export interface InsertOptions {
+  automatic: () => boolean;
+  tell: (
+    severity: 'info' | 'warning',
+    message: string,
+    actions: readonly string[],
+  ) => Promise<string | undefined>;
+  label: (g: Generation) => string;
+}
+
+export class InsertTracker implements vscode.Disposable {
+  private readonly anchors = new Set<Anchor>();
+  private readonly subscriptions: vscode.Disposable[];
+  /** Insertions done, in order (the integration tests wait on it). */
+  readonly inserted: Array<{ generationId: string; uri: string; text: string }> = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: InsertOptions,
+  ) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!e.contentChanges.length) return;
+        for (const a of this.anchors) {
+          if (a.uri.toString() === e.document.uri.toString()) a.range = trackRange(a.range, e.contentChanges);
+        }
+      }),
+      // Closed, its later edits are not seen: the position can no longer be trusted without asking.
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        for (const a of this.anchors)
+          if (a.uri.toString() === d.uri.toString()) a.range = { ...a.range, touched: true };
+      }),
+      store.onDidChange(() => this.check()),
+    ];
+  }
+
+  /** Starts following the editor's selection now (edits made while the flow is open count too). */
+  track(editor: vscode.TextEditor): { attach(generationId: string, prompt: string): void; dispose(): void } {
+    const doc = editor.document;
+    const anchor: Anchor = {
+      uri: doc.uri,
+      range: {
+        start: doc.offsetAt(editor.selection.start),
+        end: doc.offsetAt(editor.selection.end),
+        touched: false,
+      },
+      markdown: doc.languageId === 'markdown',
+    };
+    this.anchors.add(anchor);
+    return {
+      attach: (generationId, prompt) => {
+        anchor.generationId = generationId;
+        anchor.prompt = prompt;
+        this.check();
+      },
+      dispose: () => {
+        if (!anchor.generationId) this.anchors.delete(anchor);
+      },
+    };
+  }
+
+  get tracking(): number {
+    return this.anchors.size;
+  }
+
+  private check(): void {
+    for (const a of this.anchors) {
+      if (!a.generationId) continue;
+      const g = this.store.generation(a.generationId);
+      if (!g || !isFinished(g.status)) continue;
+      this.anchors.delete(a);
+      // A failure is announced by the finish notifications; there is nothing to insert.
+      if (g.status === 'completed' && isTerminal(g.status) && g.outputs.length) void this.offer(a, g);
+    }
+  }
+
+  private async offer(a: Anchor, g: Generation): Promise<void> {
+    const text = insertionText(g.outputs, { markdown: a.markdown, prompt: a.prompt });
+    const label = this.options.label(g);
+    if (!a.range.touched) {
+      if (this.options.automatic()) return this.insert(a, g, text, 'replace');
+      const insert = vscode.l10n.t('Insert');
+      const choice = await this.options.tell(
+        'info',
+        vscode.l10n.t('{0} is ready. Insert it where you started it?', label),
+        [insert],
+      );
+      if (choice === insert) await this.insert(a, g, text, 'replace');
+      return;
+    }
+    const there = vscode.l10n.t('Insert There');
+    const cursor = vscode.l10n.t('Insert at Cursor');
+    const choice = await this.options.tell(
+      'warning',
+      vscode.l10n.t(
+        '{0} is ready, but the text where you started it has changed since. Insert it there anyway?',
+        label,
+      ),
+      [there, cursor],
+    );
+    if (choice === there) await this.insert(a, g, text, 'at-start');
+    else if (choice === cursor) {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return;
+      await editor.edit((b) => b.replace(editor.selection, text));
+      this.inserted.push({ generationId: g.id, uri: editor.document.uri.toString(), text });
+    }
+  }
+
+  private async insert(a: Anchor, g: Generation, text: string, mode: 'replace' | 'at-start'): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(a.uri);
+    const start = doc.positionAt(a.range.start);
+    const edit = new vscode.WorkspaceEdit();
+    if (mode === 'replace') edit.replace(a.uri, new vscode.Range(start, doc.positionAt(a.range.end)), text);
+    else edit.insert(a.uri, start, text);
+    if (await vscode.workspace.applyEdit(edit)) {
+      this.inserted.push({ generationId: g.id, uri: a.uri.toString(), text });
+    } else {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Could not insert the result into {0}.', a.uri.toString()),
+      );
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.anchors.clear();
+  }
+}

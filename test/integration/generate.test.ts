@@ -1,0 +1,326 @@
+// Generate… in the real extension host (issue 13 §1 and §3): the real commands, with the flow's
+// questions answered by a script through the extension's Prompter (each step is recorded, so the
+// test sees what the user would have been shown). The QuickPicks and InputBoxes themselves are
+// driven with the keyboard by the UI smoke test (test/ui/generateSteps.ts).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FloraExtensionApi } from '../../src/extension';
+import {
+  BACK,
+  QuickInputPrompter,
+  type Answer,
+  type InputStep,
+  type PickStep,
+  type Prompter,
+} from '../../src/ui/generate/prompter';
+import { fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
+
+let api: FloraExtensionApi;
+let state: FakeState;
+
+type Reply = string | typeof BACK | undefined | ((s: Seen) => unknown);
+interface Seen {
+  step: string;
+  error?: string;
+  /** The items of a pick (once loaded), the value of an input box. */
+  items?: Array<{ label: string; description?: string; value?: unknown }>;
+  value?: string;
+  validate?: (text: string) => string | undefined;
+}
+
+/** Answers each step from a script in order, and records what each step showed. */
+class ScriptedPrompter implements Prompter {
+  readonly seen: Seen[] = [];
+  readonly told: Array<{ severity: string; message: string; actions: readonly string[] }> = [];
+  constructor(
+    private readonly script: Array<[step: string, reply: Reply]>,
+    private readonly tellReply: (message: string, actions: readonly string[]) => string | undefined = () =>
+      undefined,
+  ) {}
+  private next(s: Seen): unknown {
+    this.seen.push(s);
+    const entry = this.script.shift();
+    assert.ok(entry, `no scripted answer for step "${s.step}"`);
+    // "project|projectList": the project step appears when a project was used or selected before.
+    assert.ok(
+      entry[0].split('|').includes(s.step),
+      `the flow asked "${s.step}", the script expected "${entry[0]}"`,
+    );
+    return typeof entry[1] === 'function' ? entry[1](s) : entry[1];
+  }
+  async pick<T>(step: PickStep<T>): Promise<Answer<T>> {
+    const items = await step.items;
+    return this.next({
+      step: step.step,
+      error: step.error,
+      items: items
+        .filter((i) => !i.separator)
+        .map((i) => ({ label: i.label, description: i.description, value: i.value })),
+    }) as Answer<T>;
+  }
+  input(step: InputStep): Promise<Answer<string>> {
+    return Promise.resolve(
+      this.next({
+        step: step.step,
+        error: step.error,
+        value: step.value,
+        validate: step.validate,
+      }) as Answer<string>,
+    );
+  }
+  tell(severity: string, message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.told.push({ severity, message, actions });
+    return Promise.resolve(this.tellReply(message, actions));
+  }
+  get done(): boolean {
+    return this.script.length === 0;
+  }
+}
+
+async function control<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${process.env.FLORA_FAKE_ORIGIN}/_fake${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as T;
+}
+const submissions = () =>
+  control<{ submissions: Array<{ run_id: string; body: Record<string, unknown> }> }>(
+    'GET',
+    '/submissions',
+  ).then((r) => r.submissions);
+
+suite('Generate…', () => {
+  suiteSetup(async () => {
+    api = await floraApi();
+  });
+
+  setup(async () => {
+    await freshStart(api);
+    await setSetting('pollInterval', 2);
+    await fake.advance(24 * 3600_000);
+    state = await fake.state();
+    api.poller.restart();
+  });
+
+  teardown(() => {
+    api.generate.prompter = new QuickInputPrompter();
+  });
+
+  suiteTeardown(async () => {
+    await setSetting('pollInterval', undefined);
+    await setSetting('insertResultAutomatically', undefined);
+    await freshStart(api);
+  });
+
+  test('the whole flow with Back: nothing is sent before the confirmation; the new row is pending, on top, selected, with its prompt', async () => {
+    const project = state.projects[0];
+    const prompter = new ScriptedPrompter([
+      ['type', 'image'],
+      [
+        'model',
+        (s) => {
+          const flux = s.items?.find((i) => i.value === 't2i-flux-2-pro');
+          assert.match(flux?.description ?? '', /Black Forest Labs · about 8 credits · about 12 s/);
+          return BACK;
+        },
+      ],
+      ['type', 'video'],
+      [
+        'model',
+        (s) => {
+          assert.ok(
+            s.items?.some((i) => /Kling 2\.1 \(beta\)/.test(i.label)),
+            'a beta model is marked',
+          );
+          return 't2v-veo-3';
+        },
+      ],
+      ['prompt', 'a lighthouse at dusk'],
+      ['project|projectList', project.project_id],
+      [
+        'confirm',
+        (s) => {
+          const go = s.items?.[0];
+          assert.match(
+            go?.description ?? '',
+            new RegExp(`Veo 3 · ${project.name} · about 120 credits · about 180 s`),
+          );
+          return 'more';
+        },
+      ],
+      ['more', 'duration'],
+      [
+        'option:duration',
+        (s) => {
+          assert.match(s.validate?.('12') ?? '', /4 to 8/, 'checked against min and max');
+          assert.equal(s.validate?.('6'), undefined);
+          return '6';
+        },
+      ],
+      ['more', (s) => s.items?.find((i) => i.label === 'Done')?.value],
+      [
+        'confirm',
+        async () => {
+          assert.equal((await submissions()).length, 0, 'nothing sent before the confirmation');
+          return 'go';
+        },
+      ],
+    ]);
+    api.generate.prompter = prompter;
+    await vscode.commands.executeCommand('flora.generate');
+    assert.ok(
+      prompter.done,
+      `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
+    );
+    const sent = await submissions();
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].body.model, 't2v-veo-3');
+    assert.deepEqual(sent[0].body.params, { duration: 6 });
+    const id = sent[0].run_id;
+    await waitFor(
+      'the new row on top of its project',
+      () => api.store.generationList(project.project_id).ids[0] === id,
+    );
+    await waitFor('the new row selected', () => api.view.selection[0]?.id === `gen:${id}`);
+    const item = api.tree.getTreeItem(api.tree.generationNode(id)!);
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
+    // appendText writes spaces as &nbsp;.
+    assert.match(
+      tooltip.replace(/&nbsp;/g, ' '),
+      /Prompt: a lighthouse at dusk/,
+      'the prompt is shown in the tooltip',
+    );
+    assert.ok(['pending', 'running'].includes(api.store.generation(id)?.status ?? ''));
+  });
+
+  test('a field error (400) reopens that field with FLORA’s message; the corrected submission is sent', async () => {
+    const project = state.projects[0];
+    await fake.inject('POST /generate', {
+      kind: 'status',
+      status: 400,
+      code: 'input_validation_error',
+      message: 'prompt: flagged',
+      fields: [{ field: 'prompt', message: 'This prompt was flagged by moderation.' }],
+    });
+    const prompter = new ScriptedPrompter([
+      ['type', 'image'],
+      ['model', 't2i-flux-2-pro'],
+      ['prompt', 'a flagged prompt'],
+      ['confirm', 'go'],
+      [
+        'prompt',
+        (s) => {
+          assert.equal(s.error, 'This prompt was flagged by moderation.');
+          assert.equal(s.value, 'a flagged prompt', 'what was typed is kept');
+          return BACK;
+        },
+      ],
+      ['model', 't2i-flux-2-pro'],
+      ['prompt', 'a friendly prompt'],
+      ['confirm', 'go'],
+    ]);
+    api.generate.prompter = prompter;
+    await vscode.commands.executeCommand('flora.generateInProject', {
+      kind: 'project',
+      projectId: project.project_id,
+      workspaceId: project.workspace_id,
+    });
+    assert.ok(
+      prompter.done,
+      `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
+    );
+    const sent = await submissions();
+    assert.deepEqual(
+      sent.map((s) => s.body.prompt),
+      ['a friendly prompt'],
+    );
+  });
+
+  test('a timeout, then the retry with the same key: one generation, not two', async () => {
+    const project = state.projects[0];
+    const before = (await fake.state()).generations.filter((g) => g.project_id === project.project_id).length;
+    await fake.inject('POST /generate', { kind: 'hold' });
+    const prompter = new ScriptedPrompter([
+      ['type', 'image'],
+      ['model', 't2i-imagen-4'],
+      ['prompt', 'a calm sea'],
+      ['confirm', 'go'],
+    ]);
+    api.generate.prompter = prompter;
+    await vscode.commands.executeCommand('flora.generateInProject', {
+      kind: 'project',
+      projectId: project.project_id,
+      workspaceId: project.workspace_id,
+    });
+    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
+    const sent = await submissions();
+    assert.equal(sent.length, 1, `FLORA made one run; told ${JSON.stringify(prompter.told)}`);
+    const after = (await fake.state()).generations.filter((g) => g.project_id === project.project_id).length;
+    assert.equal(after, before + 1);
+    const id = sent[0].run_id;
+    await waitFor(
+      'the run on top of its project',
+      () => api.store.generationList(project.project_id).ids[0] === id,
+    );
+    assert.equal(
+      api.store.generationList(project.project_id).ids.filter((x) => x === id).length,
+      1,
+      'one row for it',
+    );
+    assert.deepEqual(prompter.told, [], 'no error shown');
+  });
+
+  test('from a Markdown selection: the result is offered and inserted where the selection was, after edits above it', async () => {
+    const project = state.projects[0];
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: 'Intro\n\na red fox\n\nEnd\n',
+    });
+    const editor = await vscode.window.showTextDocument(doc);
+    const start = doc.getText().indexOf('a red fox');
+    editor.selection = new vscode.Selection(
+      doc.positionAt(start),
+      doc.positionAt(start + 'a red fox'.length),
+    );
+    const prompter = new ScriptedPrompter(
+      [
+        ['type', 'image'],
+        ['model', 't2i-flux-2-pro'],
+        [
+          'prompt',
+          (s) => {
+            assert.equal(s.value, 'a red fox', 'prefilled from the selection');
+            return s.value;
+          },
+        ],
+        ['project|projectList', project.project_id],
+        ['confirm', 'go'],
+      ],
+      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
+    );
+    api.generate.prompter = prompter;
+    await vscode.commands.executeCommand('flora.generateFromSelection');
+    assert.ok(
+      prompter.done,
+      `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
+    );
+    // Edited above the selection meanwhile: the position follows.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# Title\n'));
+    const id = (await submissions())[0].run_id;
+    await fake.advance(60_000);
+    const inserted = await waitFor('the result inserted', () =>
+      api.generate.inserts.inserted.find((i) => i.generationId === id),
+    );
+    const url = api.store.generation(id)?.outputs[0]?.url ?? '';
+    assert.equal(inserted.text, `![a red fox](${url})`);
+    assert.equal(doc.getText(), `# Title\nIntro\n\n![a red fox](${url})\n\nEnd\n`);
+    assert.ok(
+      prompter.told.some((t) => t.actions.includes('Insert')),
+      'offered with an Insert button',
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
