@@ -81,13 +81,14 @@ async function atScale(fake: FakeFlora, client: FloraClient, running: number): P
   );
   for await (const page of pages) store.applyGenerations(page.items);
   const seen = new Set<string>();
-  const api: Pick<FloraApi, 'listGenerations' | 'getRun'> = {
+  const api: Pick<FloraApi, 'listGenerations' | 'listTechniqueRuns' | 'getRunOf'> = {
     listGenerations: async (query, options) => {
       const page = await client.listGenerations(query, options);
       if (query.status) for (const g of page.items) seen.add(g.id);
       return page;
     },
-    getRun: (runId, options) => client.getRun(runId, options),
+    listTechniqueRuns: (query, options) => client.listTechniqueRuns(query, options),
+    getRunOf: (run, options) => client.getRunOf(run, options),
   };
   const poller = new Poller({
     api,
