@@ -80,6 +80,13 @@ describe('mergeHistory (two lists, newest first)', () => {
     assert.equal(m.state.loaded, false);
   });
 
+  it("keeps a list's own order when its times are unknown or out of order, and never hides an item for it", () => {
+    const t = (id: string) => ({ ...times, u0: 0, late4: 4 })[id] ?? 0;
+    // u0 has no usable time: as new as the top of its list. late4 claims 4 below g7: as old as g7.
+    const m = mergeHistory([list(['u0', 'g9', 'late4', 'g7'], true), list(['t8'], false)], t);
+    assert.deepEqual(m.state.ids, ['u0', 'g9', 't8', 'late4', 'g7']);
+  });
+
   it('shows an id once', () => {
     const m = mergeHistory([list(['g9', 't8', 'g7'], false), list(['t8', 't6'], false)], at);
     assert.deepEqual(m.state.ids, ['g9', 't8', 'g7', 't6']);
