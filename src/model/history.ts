@@ -11,6 +11,10 @@
  * - "Load more" loads the next page of the list(s) whose frontier holds the merge back (the
  *   newest frontier); the other list's items below it are already loaded and wait.
  * - An id shown once only (the first list wins a tie on time, so the order is stable).
+ * - Each list's own order is FLORA's and is kept: an item's time for the merge is its creation
+ *   time, capped by the times of the items above it in its list, and an item with no usable time
+ *   (0) is as old as the one above it (the top of its list when none is). So a list whose times
+ *   are out of order or unknown is shown in its own order, never hidden.
  */
 import type { FloraError } from '../api/errors';
 import type { ListState } from './pagedList';
@@ -28,17 +32,9 @@ export interface MergedHistory {
 /** The items' creation times (Unix ms; 0 when unknown), by id. */
 export type CreatedAt = (id: string) => number;
 
-/**
- * The time below which items are not shown yet, and which lists hold it: +Infinity when a list
- * has loaded nothing and still has pages to come; -Infinity when no list has more pages.
- */
-function frontierOf(list: ListState, createdAt: CreatedAt): number {
-  // A list that failed before loading anything does not hold the others back: its error is shown.
-  if (!list.loaded) return list.error ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  if (!list.nextCursor) return Number.NEGATIVE_INFINITY;
-  const ids = list.ids;
-  // The list keeps its ids newest first (FLORA's order; live inserts are placed by time).
-  return ids.length ? createdAt(ids[ids.length - 1]) : Number.POSITIVE_INFINITY;
+/** An item's time for the merge: its own, capped by `floor` (the item above it); 0 = unknown. */
+function capped(time: number, floor: number): number {
+  return time > 0 ? Math.min(time, floor) : floor;
 }
 
 /** Merges `lists` by creation time, newest first, under the frontier rule (see the file comment). */
@@ -57,12 +53,15 @@ export class HistoryMerge {
   private ids: string[] = [];
   private seen = new Set<string>();
   /** Per list: its ids array when last merged, how many of them were taken, the last one taken. */
-  private from: Array<{ ids: readonly string[]; at: number; last?: string }> = [];
+  private from: Array<{ ids: readonly string[]; at: number; last?: string; floor: number }> = [];
   private cutoff = Number.NEGATIVE_INFINITY;
   private lastTime = Number.POSITIVE_INFINITY;
 
+  /** Per list: the oldest known time of its ids (its last item's merge time), read incrementally. */
+  private oldest: Array<{ ids: readonly string[]; scanned: number; time: number }> = [];
+
   update(lists: HistoryLists, createdAt: CreatedAt): MergedHistory {
-    const frontiers = lists.map((l) => frontierOf(l, createdAt));
+    const frontiers = lists.map((l, i) => this.frontierOf(l, i, createdAt));
     const cutoff = Math.max(...frontiers);
     if (!this.canGoOn(lists, cutoff, createdAt)) this.restart(lists);
     this.cutoff = cutoff;
@@ -104,17 +103,42 @@ export class HistoryMerge {
       if (from.at > 0 && ids[from.at - 1] !== from.last) return false;
       // Each list is newest first: its next item is its newest not merged.
       let at = from.at;
-      while (at < ids.length && this.seen.has(ids[at])) at++;
-      if (at < ids.length && createdAt(ids[at]) > this.lastTime) return false;
+      let floor = from.floor;
+      while (at < ids.length && this.seen.has(ids[at])) floor = capped(createdAt(ids[at++]), floor);
+      if (at < ids.length && capped(createdAt(ids[at]), floor) > this.lastTime) return false;
     }
     return true;
+  }
+
+  /**
+   * The time below which list `i` may not let items show: +Infinity when it has loaded nothing
+   * and still has pages to come; -Infinity when it has no more pages (or failed before loading).
+   */
+  private frontierOf(list: ListState, i: number, createdAt: CreatedAt): number {
+    // A list that failed before loading anything does not hold the others back: its error is shown.
+    if (!list.loaded) return list.error ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    if (!list.nextCursor) return Number.NEGATIVE_INFINITY;
+    // Its last item's merge time is the oldest known time of the list. The list only grows (a
+    // page appended, an id placed by time: never older than the oldest) until it is replaced or
+    // cut, so only the ids not read yet are read, not the whole list.
+    const ids = list.ids;
+    let o = this.oldest[i];
+    if (!o || o.ids !== ids || ids.length < o.scanned) {
+      o = { ids, scanned: 0, time: Number.POSITIVE_INFINITY };
+      this.oldest[i] = o;
+    }
+    // The last id read is read again: an id placed live may have pushed it along.
+    for (let at = Math.max(0, o.scanned - 1); at < ids.length; at++)
+      o.time = capped(createdAt(ids[at]), o.time);
+    o.scanned = ids.length;
+    return o.time;
   }
 
   private restart(lists: HistoryLists): void {
     // A new array: whoever kept the old one (see ListState.ids) keeps what it held.
     this.ids = [];
     this.seen = new Set();
-    this.from = lists.map((l) => ({ ids: l.ids, at: 0 }));
+    this.from = lists.map((l) => ({ ids: l.ids, at: 0, floor: Number.POSITIVE_INFINITY }));
     this.lastTime = Number.POSITIVE_INFINITY;
   }
 
@@ -127,9 +151,12 @@ export class HistoryMerge {
       for (let i = 0; i < lists.length; i++) {
         const ids = lists[i].ids;
         const f = from[i];
-        while (f.at < ids.length && this.seen.has(ids[f.at])) f.last = ids[f.at++];
+        while (f.at < ids.length && this.seen.has(ids[f.at])) {
+          f.floor = capped(createdAt(ids[f.at]), f.floor);
+          f.last = ids[f.at++];
+        }
         if (f.at >= ids.length) continue;
-        const t = createdAt(ids[f.at]);
+        const t = capped(createdAt(ids[f.at]), f.floor);
         if (best === -1 || t > bestTime) {
           best = i;
           bestTime = t;
@@ -139,6 +166,7 @@ export class HistoryMerge {
       const f = from[best];
       const id = lists[best].ids[f.at++];
       f.last = id;
+      f.floor = bestTime;
       this.seen.add(id);
       this.ids.push(id);
       this.lastTime = bestTime;
