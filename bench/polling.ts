@@ -13,6 +13,7 @@ import {
   MAX_RUN_FETCHES_PER_TICK,
   MAX_STATUS_PAGES,
   Poller,
+  TECHNIQUE_CHECK_EVERY,
 } from '../src/model/poller';
 import { Store } from '../src/model/store';
 import { FakeFlora } from '../test/fake-flora';
@@ -81,13 +82,14 @@ async function atScale(fake: FakeFlora, client: FloraClient, running: number): P
   );
   for await (const page of pages) store.applyGenerations(page.items);
   const seen = new Set<string>();
-  const api: Pick<FloraApi, 'listGenerations' | 'getRun'> = {
+  const api: Pick<FloraApi, 'listGenerations' | 'listTechniqueRuns' | 'getRunOf'> = {
     listGenerations: async (query, options) => {
       const page = await client.listGenerations(query, options);
       if (query.status) for (const g of page.items) seen.add(g.id);
       return page;
     },
-    getRun: (runId, options) => client.getRun(runId, options),
+    listTechniqueRuns: (query, options) => client.listTechniqueRuns(query, options),
+    getRunOf: (run, options) => client.getRunOf(run, options),
   };
   const poller = new Poller({
     api,
@@ -117,11 +119,51 @@ async function atScale(fake: FakeFlora, client: FloraClient, running: number): P
   return { running, runningTicks, ticksUntilAllSeen, finishingTicks };
 }
 
+/**
+ * Requests a tick with technique runs: 1 running generation plus `runs` running technique runs,
+ * over 12 active ticks: list requests (GET /generations + GET /technique-runs) and detail requests.
+ */
+async function withTechniqueRuns(
+  fake: FakeFlora,
+  client: FloraClient,
+  runs: number,
+): Promise<{ runs: number; lists: number[]; details: number }> {
+  fake.reset();
+  fake.advance(24 * 3600_000);
+  const prj = fake.projects()[0].project_id;
+  fake.startGenerations(prj, 1, { durationMs: 3_600_000 });
+  const technique = { technique_id: 'tech_bench0001', name: 'Bench' };
+  for (let i = 0; i < runs; i++)
+    fake.addTechniqueRun({ project_id: prj, status: 'running', durationMs: 3_600_000, technique });
+  const timers = new ManualTimers();
+  const store = new Store(client, { pageSize: () => 20 });
+  const poller = new Poller({
+    api: client,
+    store,
+    timers,
+    random: () => 1,
+    settings: { enabled: () => true, activeIntervalMs: () => INTERVAL_MS, idleIntervalMs: () => IDLE_MS },
+  });
+  poller.start();
+  await timers.runNext(poller, fake); // the idle check that finds the work
+  const lists: number[] = [];
+  let details = 0;
+  for (let i = 0; i < 12; i++) {
+    fake.resetCounts();
+    await timers.runNext(poller, fake);
+    lists.push(fake.requestCount('GET /generations') + fake.requestCount('GET /technique-runs'));
+    details += fake.requestCount('GET /runs/:id') + fake.requestCount('GET /techniques/:id/runs/:runId');
+  }
+  poller.dispose();
+  return { runs, lists, details };
+}
+
 async function main(): Promise<void> {
   const fake = await FakeFlora.start();
   const client = fakeClient(fake);
   const rows: [number, string, string, string][] = [];
   const scale: AtScale[] = [];
+  const techniques: Array<{ runs: number; lists: number[]; details: number }> = [];
   try {
     for (const running of [0, 10, 200]) {
       const measure = async (f: typeof engine) => {
@@ -135,6 +177,7 @@ async function main(): Promise<void> {
       rows.push([running, ours.toFixed(1), base.toFixed(1), `${(base / ours).toFixed(1)}× fewer`]);
     }
     for (const running of [0, 10, 200, 1_000, 5_000]) scale.push(await atScale(fake, client, running));
+    for (const runs of [0, 5, 50]) techniques.push(await withTechniqueRuns(fake, client, runs));
   } finally {
     await client.close();
     await fake.close();
@@ -151,7 +194,7 @@ async function main(): Promise<void> {
       'ticks until every job was seen',
       'requests a tick once they finish (max)',
       'ticks until all are settled',
-      `bound (${MAX_STATUS_PAGES} pages × 2 + ${MAX_RUN_FETCHES_PER_TICK} GET /runs)`,
+      `bound (${MAX_STATUS_PAGES} pages × 4 + ${MAX_RUN_FETCHES_PER_TICK} GET /runs)`,
     ],
     scale.map((r) => [
       r.running.toLocaleString('en'),
@@ -166,7 +209,22 @@ async function main(): Promise<void> {
   );
   const costTitle = `Polling cost over ${MINUTES} simulated minutes (poll ${INTERVAL_MS / 1000} s, idle ${IDLE_MS / 1000} s), requests per minute:`;
   const scaleTitle = `Polling at scale: jobs the tree already shows as running (the worst case), ticks of ${INTERVAL_MS / 1000} s. Then all finish at once; each then needs its own \`GET /runs/{id}\` (the status lists no longer show it), at most ${MAX_RUN_FETCHES_PER_TICK} a tick.`;
-  const markdown = `${costTitle}\n\n${costTable}\n\n${scaleTitle}\n\n${scaleTable}`;
+  const techniqueTable = table(
+    [
+      'running technique runs (+1 generation)',
+      'list requests a tick (12 ticks)',
+      'mean',
+      'detail requests while they run',
+    ],
+    techniques.map((r) => [
+      r.runs,
+      r.lists.join(' '),
+      (r.lists.reduce((a, b) => a + b, 0) / r.lists.length).toFixed(2),
+      r.details,
+    ]),
+  );
+  const techniqueTitle = `Requests a tick with technique runs: \`GET /generations\` and \`GET /technique-runs\`, running and pending each (the technique lists every ${TECHNIQUE_CHECK_EVERY}th tick while no technique run is active), whatever the number of jobs.`;
+  const markdown = `${costTitle}\n\n${costTable}\n\n${scaleTitle}\n\n${scaleTable}\n\n${techniqueTitle}\n\n${techniqueTable}`;
   console.log(markdown);
   record(
     'polling',
@@ -175,6 +233,7 @@ async function main(): Promise<void> {
       intervalMs: INTERVAL_MS,
       requestsPerMinute: rows.map(([running, engine, naive]) => ({ running, engine, naive })),
       boundPerTick: MAX_REQUESTS_PER_ACTIVE_TICK,
+      techniqueRuns: techniques,
       atScale: scale.map((r) => ({
         running: r.running,
         maxRequestsPerTickRunning: max(r.runningTicks),

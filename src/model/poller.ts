@@ -1,16 +1,24 @@
 /**
- * The polling engine: follows every pending and running generation at a constant request cost.
+ * The polling engine: follows every pending and running generation and technique run at a
+ * constant request cost.
  *
  * - Active (something pending or running): each tick asks `GET /generations?status=running` and
- *   `?status=pending` (limit 100; further pages only when a page is full, at most 10 per status),
- *   whatever the number of jobs. Past 1,000 of a status the walk goes on from its cursor on the
- *   next tick, so N jobs are all seen within ceil(N / 1000) ticks. Ids not seen in a whole walk of
- *   both lists finished: each gets one `GET /runs/{id}` for its final state, at most 10 a tick.
- *   So a tick costs at most MAX_REQUESTS_PER_ACTIVE_TICK (30) requests, whatever the count.
- * - Idle: the newest page every idle interval, so work started elsewhere appears on its own.
+ *   `?status=pending`, and `GET /technique-runs?status=running` and `?status=pending` (limit 100;
+ *   further pages only when a page is full, at most 10 per status and kind), whatever the number
+ *   of jobs. The technique lists are skipped while no technique run is pending or running, except
+ *   every TECHNIQUE_CHECK_EVERY-th active tick (so one started elsewhere is seen within that many
+ *   ticks, and the idle check reads both kinds): 2 requests a tick then, 4 when technique runs are
+ *   followed. Past 1,000 of a status the walk goes on from its cursor on the next tick, so N jobs
+ *   are all seen within ceil(N / 1000) ticks. Ids not seen in a whole walk of both lists of their
+ *   kind finished: each gets one detail request for its final state (`GET /runs/{id}`, or its
+ *   technique's route for a technique run: client.ts getRunOf), at most 10 a tick. So a tick costs
+ *   at most MAX_REQUESTS_PER_ACTIVE_TICK (50) requests, whatever the count.
+ * - Idle: the newest page of each kind every idle interval (2 requests), so work started
+ *   elsewhere appears on its own.
  * - Unfocused window: slower; focus: an immediate catch-up tick.
  * - 429 → Retry-After or exponential backoff to 5 min; 5xx/network alike; 401/403 → stop until
- *   `restart()` (the key changed). Never two ticks at once; at most two requests in flight.
+ *   `restart()` (the key changed). Never two ticks at once; at most two requests in flight (a kind's two status lists, then the
+ *   other kind's).
  * Time is injected (timers and clock), so tests drive it without waiting.
  */
 import type { FloraApi } from '../api/client';
@@ -55,11 +63,21 @@ const STATUS_PAGE = MAX_PAGE_SIZE;
 export const MAX_STATUS_PAGES = 10;
 /** Bound on `GET /runs/{id}` per tick; more finished jobs are settled on the next ticks. */
 export const MAX_RUN_FETCHES_PER_TICK = 10;
-/** What one active tick may cost, however many jobs run: both status walks and the settles. */
-export const MAX_REQUESTS_PER_ACTIVE_TICK = 2 * MAX_STATUS_PAGES + MAX_RUN_FETCHES_PER_TICK;
+/** What one active tick may cost, however many jobs run: four status walks and the settles. */
+export const MAX_REQUESTS_PER_ACTIVE_TICK = 4 * MAX_STATUS_PAGES + MAX_RUN_FETCHES_PER_TICK;
+/**
+ * While no technique run is pending or running, the technique lists are read on every this-many
+ * active ticks only (the first active tick included): a technique run started elsewhere while
+ * generations run is seen within this many ticks.
+ */
+export const TECHNIQUE_CHECK_EVERY = 4;
 
 const WALKED_STATUSES = ['running', 'pending'] as const;
 type WalkedStatus = (typeof WALKED_STATUSES)[number];
+/** The two kinds of run, each with its own lists: `GET /generations`, `GET /technique-runs`. */
+const KINDS = ['generation', 'technique'] as const;
+type Kind = (typeof KINDS)[number];
+const kindOf = (g: Pick<Generation, 'technique'>): Kind => (g.technique ? 'technique' : 'generation');
 
 /** Where the walk of one status list stands across ticks. */
 interface StatusWalk {
@@ -71,11 +89,12 @@ interface StatusWalk {
   completedFrom: number;
 }
 
-function freshWalks(): Record<WalkedStatus, StatusWalk> {
-  return {
+function freshWalks(): Record<Kind, Record<WalkedStatus, StatusWalk>> {
+  const walks = () => ({
     running: { startedAt: 0, completedFrom: Number.NEGATIVE_INFINITY },
     pending: { startedAt: 0, completedFrom: Number.NEGATIVE_INFINITY },
-  };
+  });
+  return { generation: walks(), technique: walks() };
 }
 
 export interface RunningSummary {
@@ -91,7 +110,7 @@ export type PollerState =
   | { state: 'stopped'; error: FloraError };
 
 export interface PollerOptions {
-  api: Pick<FloraApi, 'listGenerations' | 'getRun'>;
+  api: Pick<FloraApi, 'listGenerations' | 'listTechniqueRuns' | 'getRunOf'>;
   store: Store;
   settings: PollerSettings;
   timers?: Timers;
@@ -127,6 +146,8 @@ export class Poller {
   private readonly lastSeen = new Map<string, number>();
   private tickCount = 0;
   private walks = freshWalks();
+  /** The active tick that last read the technique lists. */
+  private techniqueCheckedAt = Number.NEGATIVE_INFINITY;
   /** Runs FLORA answered 404 for: not asked about again. */
   private readonly vanished = new Set<string>();
   private summary: RunningSummary = { pending: [], running: [] };
@@ -190,6 +211,7 @@ export class Poller {
     this.active.clear();
     this.lastSeen.clear();
     this.walks = freshWalks();
+    this.techniqueCheckedAt = Number.NEGATIVE_INFINITY;
     this.vanished.clear();
     this.toAnnounce.clear();
     this.publish([]);
@@ -302,23 +324,30 @@ export class Poller {
   }
 
   /**
-   * Two requests per tick (one per status) up to 100 jobs of a status; at most
+   * Two requests per tick and kind walked (one per status) up to 100 jobs of a status; at most
    * MAX_REQUESTS_PER_ACTIVE_TICK whatever the number (see the file comment).
    */
   private async activeTick(ticket: Ticket): Promise<void> {
     const tick = ++this.tickCount;
-    let walked: Array<{ status: WalkedStatus; items: Generation[]; next?: string }>;
+    const kinds = KINDS.filter((kind) => kind === 'generation' || this.techniqueListsDue(tick));
+    let walked: Array<{ kind: Kind; status: WalkedStatus; items: Generation[]; next?: string }> = [];
     try {
-      walked = await Promise.all(WALKED_STATUSES.map((status) => this.walkStatus(status)));
+      // One kind after the other: at most two requests in flight.
+      for (const kind of kinds) {
+        walked = walked.concat(
+          await Promise.all(WALKED_STATUSES.map((status) => this.walkStatus(kind, status))),
+        );
+      }
     } catch (err) {
       // A cursor may not outlive a failure (expired, another key): start over next time.
       if (ticket.valid) this.walks = freshWalks();
       throw err;
     }
     this.check(ticket);
+    if (kinds.includes('technique')) this.techniqueCheckedAt = tick;
     const seen = new Map<string, Generation>();
-    for (const { status, items, next } of walked) {
-      const walk = this.walks[status];
+    for (const { kind, status, items, next } of walked) {
+      const walk = this.walks[kind][status];
       if (walk.cursor === undefined) walk.startedAt = tick;
       walk.cursor = next;
       if (next === undefined) walk.completedFrom = walk.startedAt;
@@ -329,12 +358,15 @@ export class Poller {
       this.lastSeen.set(g.id, tick);
       this.active.set(g.id, g);
     }
-    // Finished = not seen in a whole walk of both lists that began after it was last seen. A job
-    // merely beyond the pages read so far is not finished: its walk has not ended yet.
-    const horizon = Math.min(this.walks.running.completedFrom, this.walks.pending.completedFrom);
-    const unseen = (id: string) => (this.lastSeen.get(id) ?? Number.NEGATIVE_INFINITY) < horizon;
-    for (const id of [...this.active.keys()]) {
-      if (!unseen(id)) continue;
+    // Finished = not seen in a whole walk of both lists of its kind that began after it was last
+    // seen. A job merely beyond the pages read so far is not finished: its walk has not ended yet.
+    const horizon = (kind: Kind) =>
+      Math.min(this.walks[kind].running.completedFrom, this.walks[kind].pending.completedFrom);
+    const horizons = { generation: horizon('generation'), technique: horizon('technique') };
+    const unseenRun = (g: Generation) =>
+      (this.lastSeen.get(g.id) ?? Number.NEGATIVE_INFINITY) < horizons[kindOf(g)];
+    for (const [id, g] of [...this.active]) {
+      if (!unseenRun(g)) continue;
       // Seen pending or running by this poller, now in neither list: finished while watched.
       this.active.delete(id);
       this.toAnnounce.add(id);
@@ -346,7 +378,7 @@ export class Poller {
     // first; at most MAX_RUN_FETCHES_PER_TICK a tick, the rest on the next ticks.
     const gone = this.options.store
       .allGenerations()
-      .filter((g) => isActive(g.status) && !this.vanished.has(g.id) && unseen(g.id))
+      .filter((g) => isActive(g.status) && !this.vanished.has(g.id) && unseenRun(g))
       .sort((a, b) => Number(this.toAnnounce.has(b.id)) - Number(this.toAnnounce.has(a.id)))
       .slice(0, MAX_RUN_FETCHES_PER_TICK);
     const done = await this.settle(gone, ticket);
@@ -362,23 +394,43 @@ export class Poller {
     if (finished.length) this.finished.fire(finished);
   }
 
-  /** Up to MAX_STATUS_PAGES pages of one status, from where the last tick stopped. */
+  /**
+   * Whether this active tick reads the technique lists: always while a technique run is pending
+   * or running (or a walk of them is half way), else every TECHNIQUE_CHECK_EVERY-th tick.
+   */
+  private techniqueListsDue(tick: number): boolean {
+    if (tick - this.techniqueCheckedAt >= TECHNIQUE_CHECK_EVERY) return true;
+    const walks = this.walks.technique;
+    if (walks.running.cursor !== undefined || walks.pending.cursor !== undefined) return true;
+    for (const g of this.active.values()) if (g.technique) return true;
+    return this.options.store
+      .allGenerations()
+      .some((g) => g.technique && isActive(g.status) && !this.vanished.has(g.id));
+  }
+
+  /** Up to MAX_STATUS_PAGES pages of one status of one kind, from where the last tick stopped. */
   private async walkStatus(
+    kind: Kind,
     status: WalkedStatus,
-  ): Promise<{ status: WalkedStatus; items: Generation[]; next?: string }> {
+  ): Promise<{ kind: Kind; status: WalkedStatus; items: Generation[]; next?: string }> {
     const items: Generation[] = [];
     let next: string | undefined;
+    const api = this.options.api;
     // The poller has its own backoff: no retries inside the call, so a 429 costs one request.
-    const pages = walkPages(
-      (cursor) => this.options.api.listGenerations({ status, limit: STATUS_PAGE, cursor }, { maxRetries: 0 }),
-      (g) => g.id,
-      { maxPages: MAX_STATUS_PAGES, logger: this.logger, cursor: this.walks[status].cursor },
-    );
+    const list = (cursor: string | undefined) =>
+      kind === 'technique'
+        ? api.listTechniqueRuns({ status, limit: STATUS_PAGE, cursor }, { maxRetries: 0 })
+        : api.listGenerations({ status, limit: STATUS_PAGE, cursor }, { maxRetries: 0 });
+    const pages = walkPages(list, (g) => g.id, {
+      maxPages: MAX_STATUS_PAGES,
+      logger: this.logger,
+      cursor: this.walks[kind][status].cursor,
+    });
     for await (const page of pages) {
       items.push(...page.items);
       next = page.nextCursor;
     }
-    return { status, items, next };
+    return { kind, status, items, next };
   }
 
   /** Drops the bookkeeping of jobs no longer followed, so it stays as small as the active set. */
@@ -415,7 +467,8 @@ export class Poller {
     const worker = async () => {
       for (let g = queue.shift(); g && !failure; g = queue.shift()) {
         try {
-          const detail = await this.options.api.getRun(g.runId, { pollUrl: g.pollUrl, maxRetries: 0 });
+          // A technique run's detail is on its technique's route (client.ts getRunOf).
+          const detail = await this.options.api.getRunOf(g, { maxRetries: 0 });
           this.check(ticket);
           this.options.store.applyRun(g.id, detail);
           const merged = this.options.store.generation(g.id) ?? { ...g, ...detail };
@@ -448,10 +501,16 @@ export class Poller {
 
   private async idleTick(ticket: Ticket): Promise<void> {
     const limit = clampPageSize(this.options.idlePageSize?.());
-    const page = await this.options.api.listGenerations({ limit }, { maxRetries: 0 });
+    const api = this.options.api;
+    // The newest of each kind: generations and technique runs started elsewhere both appear.
+    const pages = await Promise.all([
+      api.listGenerations({ limit }, { maxRetries: 0 }),
+      api.listTechniqueRuns({ limit }, { maxRetries: 0 }),
+    ]);
     this.check(ticket);
-    this.options.store.applyGenerations(page.items);
-    const active = page.items.filter((g) => isActive(g.status));
+    const items = pages.flatMap((p) => p.items);
+    this.options.store.applyGenerations(items);
+    const active = items.filter((g) => isActive(g.status));
     if (active.length) {
       // Work started elsewhere: follow it from the next (immediate) active tick.
       for (const g of active) {

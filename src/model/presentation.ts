@@ -48,9 +48,20 @@ export const OUTPUT_LABELS: Readonly<Record<OutputKind, string>> = {
   },
 };
 
-/** A generation's name: its model's display name, else "Generation". */
-export function generationTitle(modelName: string | undefined): string {
-  return modelName ?? l10n.t('Generation');
+/**
+ * What a run is called when its name is known: a technique run's is its technique's name, a
+ * generation's its model's display name (`modelName`, from the model catalog, or its id).
+ */
+export function runName(g: Pick<Generation, 'technique'>, modelName: string | undefined): string | undefined {
+  return g.technique ? g.technique.name : modelName;
+}
+
+/**
+ * A run's name wherever it is shown (tree, tooltip, preview, pickers, status bar,
+ * notifications): runName, else "Generation".
+ */
+export function generationTitle(g: Pick<Generation, 'technique'>, modelName: string | undefined): string {
+  return runName(g, modelName) ?? l10n.t('Generation');
 }
 
 /** "Failed"; a status FLORA's enum lacks says what FLORA called it: "Unknown status (cancelled)". */
@@ -119,13 +130,14 @@ export interface GenerationNames {
  * tooltip reads (the tooltip shows the status in its heading, and no hints).
  */
 export function generationFacts(g: Generation, names: GenerationNames): GenerationFact[] {
-  const title = generationTitle(names.modelName);
+  const title = generationTitle(g, names.modelName);
   const facts: GenerationFact[] = [];
   const add = (label: string, value: string | undefined, extra: Partial<GenerationFact> = {}): void => {
     if (value !== undefined && value !== '') facts.push({ label, value, ...extra });
   };
   add(l10n.t('Status'), statusWithProgress(g));
-  add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
+  if (g.technique) add(l10n.t('Technique'), title);
+  else add(l10n.t('Model'), title, g.modelId && g.modelId !== title ? { hint: g.modelId } : {});
   add(l10n.t('Prompt'), names.prompt);
   add(l10n.t('Cost'), g.cost !== undefined ? cost(g.cost) : undefined);
   add(l10n.t('Created'), absoluteTime(g.createdAt), { hint: relativeTime(g.createdAt, names.now) });
@@ -133,9 +145,10 @@ export function generationFacts(g: Generation, names: GenerationNames): Generati
   add(l10n.t('Completed'), g.completedAt !== undefined ? absoluteTime(g.completedAt) : undefined);
   add(l10n.t('Duration'), runDuration(g));
   add(l10n.t('Project'), names.projectName ?? g.projectId);
-  add(l10n.t('Generation id'), g.id, { mono: true });
+  add(g.technique ? l10n.t('Technique run id') : l10n.t('Generation id'), g.id, { mono: true });
   if (g.runId !== g.id) add(l10n.t('Run id'), g.runId, { mono: true });
   if (g.modelId) add(l10n.t('Model id'), g.modelId, { mono: true });
+  if (g.technique) add(l10n.t('Technique id'), g.technique.id, { mono: true });
   add(l10n.t('Project id'), g.projectId, { mono: true });
   return facts;
 }

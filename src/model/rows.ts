@@ -154,7 +154,7 @@ export function generationRow(
   now: number,
 ): RowModel {
   if (!g) return { label: generationId };
-  const label = generationTitle(names.modelName);
+  const label = generationTitle(g, names.modelName);
   const description = generationDescription(g, now);
   const links = g.outputs.some((o) => o.kind !== 'text' && safeHttpUrl(o.url));
   return {

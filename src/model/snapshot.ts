@@ -16,6 +16,8 @@ export interface StoreSnapshot {
   models: Model[];
   projectLists: Array<[string, SavedList]>;
   generationLists: Array<[string, SavedList]>;
+  /** Projects' technique-run lists (their items are in `generations`, `technique` set); absent in older snapshots. */
+  techniqueLists?: Array<[string, SavedList]>;
 }
 
 /** The store's parts a snapshot reads and a restore fills. */
@@ -25,18 +27,27 @@ export interface SnapshotParts {
   workspaceIds: readonly string[];
   projectLists: ReadonlyMap<string, PagedList<Project>>;
   generationLists: ReadonlyMap<string, PagedList<Generation>>;
+  techniqueLists: ReadonlyMap<string, PagedList<Generation>>;
 }
 
-/** The loaded state; generation lists are kept in the order they were loaded until `maxGenerations` items are in. */
+/**
+ * The loaded state; projects' lists (generations and technique runs, a project's two together)
+ * are kept in the order they were loaded until `maxGenerations` items are in.
+ */
 export function takeSnapshot(parts: SnapshotParts, maxGenerations: number): StoreSnapshot {
   const { entities } = parts;
   const generationLists: Array<[string, SavedList]> = [];
+  const techniqueLists: Array<[string, SavedList]> = [];
   const generations: Generation[] = [];
   for (const [projectId, list] of parts.generationLists) {
-    if (!list.state.loaded) continue;
-    if (generations.length + list.ids.length > maxGenerations) break;
-    generationLists.push([projectId, list.save()]);
-    generations.push(...entities.generationsOf(list.ids));
+    const runs = parts.techniqueLists.get(projectId);
+    const kept = [list, runs].filter((l): l is PagedList<Generation> => !!l?.state.loaded);
+    if (!kept.length) continue;
+    const count = kept.reduce((n, l) => n + l.ids.length, 0);
+    if (generations.length + count > maxGenerations) break;
+    if (list.state.loaded) generationLists.push([projectId, list.save()]);
+    if (runs?.state.loaded) techniqueLists.push([projectId, runs.save()]);
+    for (const l of kept) generations.push(...entities.generationsOf(l.ids));
   }
   const projectLists: Array<[string, SavedList]> = [];
   for (const [id, list] of parts.projectLists) if (list.state.loaded) projectLists.push([id, list.save()]);
@@ -51,6 +62,7 @@ export function takeSnapshot(parts: SnapshotParts, maxGenerations: number): Stor
     models: [...entities.models.values()],
     projectLists,
     generationLists,
+    techniqueLists,
   };
 }
 
@@ -66,6 +78,7 @@ export function restoreSnapshot(
     entities: Entities;
     projectList(workspaceId: string): PagedList<Project>;
     generationList(projectId: string): PagedList<Generation>;
+    techniqueList(projectId: string): PagedList<Generation>;
   },
 ): ListState | undefined {
   if (snapshot.version !== 1) return undefined;
@@ -77,6 +90,7 @@ export function restoreSnapshot(
   for (const m of snapshot.models) entities.models.set(m.id, m);
   for (const [id, l] of snapshot.projectLists) into.projectList(id).restore(l);
   for (const [id, l] of snapshot.generationLists) into.generationList(id).restore(l);
+  for (const [id, l] of snapshot.techniqueLists ?? []) into.techniqueList(id).restore(l);
   return {
     ids: snapshot.workspaces.map((w) => w.id),
     pagesLoaded: 1,

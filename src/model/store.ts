@@ -6,7 +6,7 @@
  * (snapshot.ts). A failed load keeps the last good data, marks it stale and records the error
  * for the views to show.
  */
-import type { FloraApi } from '../api/client';
+import type { FloraApi, GenerationQuery, RunRef } from '../api/client';
 import { clampPageSize } from '../api/pageSize';
 import {
   asFloraError,
@@ -20,6 +20,7 @@ import {
   isActive,
   type Generation,
   type Model,
+  type Page,
   type Project,
   type RunState,
   type Workspace,
@@ -34,6 +35,7 @@ import {
   type Filter,
 } from './entities';
 import { Emitter } from './events';
+import { HistoryMerge, type MergedHistory } from './history';
 import { EMPTY_LIST, PagedList, type ListState } from './pagedList';
 import { restoreSnapshot, takeSnapshot, type StoreSnapshot } from './snapshot';
 import { Tickets } from './tickets';
@@ -71,6 +73,13 @@ export class Store {
   private readonly projectLists = new Map<string, PagedList<Project>>();
   /** A project's generations, by project id. */
   private readonly generationLists = new Map<string, PagedList<Generation>>();
+  /** A project's technique runs, by project id (shown merged with its generations: history.ts). */
+  private readonly techniqueLists = new Map<string, PagedList<Generation>>();
+  /** The last merge of a project's two lists, kept while neither list's state changed. */
+  private readonly merged = new Map<
+    string,
+    { merge: HistoryMerge; of: readonly ListState[]; history?: MergedHistory }
+  >();
   private modelsRequested = false;
   private currentFilter: Filter = {};
   private connectionState: ConnectionState = { state: 'ok' };
@@ -132,12 +141,44 @@ export class Store {
     return this.entities.projects.get(id);
   }
 
+  /**
+   * A project's history as one list: its generations and its technique runs merged newest first,
+   * as far as both lists' loaded pages allow (history.ts). `nextCursor` says whether there is more.
+   */
   generationList(projectId: string): ListState {
-    return this.generationLists.get(projectId)?.state ?? EMPTY_LIST;
+    return this.history(projectId).state;
   }
 
+  /** A project's two lists apart (what generationList merges): for tests and diagnostics. */
+  historyLists(projectId: string): { generations: ListState; techniqueRuns: ListState } {
+    return {
+      generations: this.generationLists.get(projectId)?.state ?? EMPTY_LIST,
+      techniqueRuns: this.techniqueLists.get(projectId)?.state ?? EMPTY_LIST,
+    };
+  }
+
+  /** The generations and technique runs a project shows, newest first (see generationList). */
   generations(projectId: string): Generation[] {
     return this.entities.generationsOf(this.generationList(projectId).ids);
+  }
+
+  private history(projectId: string): MergedHistory {
+    const of = [
+      this.generationLists.get(projectId)?.state ?? EMPTY_LIST,
+      this.techniqueLists.get(projectId)?.state ?? EMPTY_LIST,
+    ];
+    let known = this.merged.get(projectId);
+    // A list replaces its state object on every change (a live insert, a page, a refresh).
+    if (known?.history && known.of.every((s, i) => s === of[i])) return known.history;
+    if (!known) this.merged.set(projectId, (known = { merge: new HistoryMerge(), of }));
+    known.of = of;
+    known.history = known.merge.update(of, (id) => this.entities.generations.get(id)?.createdAt ?? 0);
+    return known.history;
+  }
+
+  /** A project's two lists: generations, technique runs (made on first use). */
+  private listsOf(projectId: string): [PagedList<Generation>, PagedList<Generation>] {
+    return [this.generationListOf(projectId), this.techniqueListOf(projectId)];
   }
 
   generation(id: string): Generation | undefined {
@@ -200,12 +241,26 @@ export class Store {
     return this.projectListOf(workspaceId).load('more');
   }
 
+  /** The first page of both of a project's lists, unless loaded: two requests on first expansion. */
   ensureGenerations(projectId: string): Promise<void> {
-    return this.generationListOf(projectId).ensure();
+    const lists = this.listsOf(projectId);
+    if (lists.every((l) => l.state.loaded)) return Promise.resolve();
+    // One promise while in flight: the tree shows one progress bar per load, however often it asks.
+    return this.dedupeInFlight(`history:${projectId}`, async () => {
+      await Promise.all(lists.map((l) => l.ensure()));
+    });
   }
 
+  /**
+   * "Load more" of a project: the next page of the list(s) whose oldest loaded item holds the
+   * merged view back (history.ts); the other list already has what comes next.
+   */
   loadMoreGenerations(projectId: string): Promise<void> {
-    return this.generationListOf(projectId).load('more');
+    const lists = this.listsOf(projectId);
+    const { holdingBack } = this.history(projectId);
+    return Promise.all(
+      holdingBack.map((i) => (lists[i].state.loaded ? lists[i].load('more') : lists[i].load('first'))),
+    ).then(() => undefined);
   }
 
   /**
@@ -218,14 +273,16 @@ export class Store {
   ): Promise<void> {
     // Started for this key and status filter: after a change the list it loaded is gone (another
     // list stands in its place), and going on would load a list the user never asked to load in full.
-    const list = this.generationListOf(projectId);
+    const [generations, techniqueRuns] = this.listsOf(projectId);
     for (let i = 0; i < options.maxPages; i++) {
       if (options.signal?.aborted) return;
-      if (this.generationLists.get(projectId) !== list) return;
-      const before = list.state;
+      if (this.generationLists.get(projectId) !== generations) return;
+      if (this.techniqueLists.get(projectId) !== techniqueRuns) return;
+      const before = this.generationList(projectId);
       if (before.loaded && !before.nextCursor) return;
-      await list.load(before.loaded ? 'more' : 'first');
-      const after = list.state;
+      if (before.loaded) await this.loadMoreGenerations(projectId);
+      else await this.ensureGenerations(projectId);
+      const after = this.generationList(projectId);
       options.onPage?.(after.ids.length, after.totalEstimate);
       if (after.error) return;
     }
@@ -254,14 +311,17 @@ export class Store {
       else continue;
       if (this.shouldStopRefreshing(this.projectList(workspaceId), ticket.valid)) return;
     }
+    // A project's two lists (generations, technique runs) are re-read one after the other.
     for (const projectId of [...this.generationLists.keys()]) {
-      // Looked up again: a list dropped meanwhile (a status filter change) is not re-read.
-      const list = this.generationLists.get(projectId);
-      if (!list) continue;
-      if (list.state.loaded) await list.load('refresh');
-      else if (list.state.error) await list.load('first');
-      else continue;
-      if (this.shouldStopRefreshing(this.generationList(projectId), ticket.valid)) return;
+      for (const lists of [this.generationLists, this.techniqueLists]) {
+        // Looked up again: a list dropped meanwhile (a status filter change) is not re-read.
+        const list = lists.get(projectId);
+        if (!list) continue;
+        if (list.state.loaded) await list.load('refresh');
+        else if (list.state.error) await list.load('first');
+        else continue;
+        if (this.shouldStopRefreshing(list.state, ticket.valid)) return;
+      }
     }
   }
 
@@ -273,9 +333,9 @@ export class Store {
     return !!list.error && FAILS_EVERY_REQUEST.has(list.error.kind);
   }
 
-  /** Re-reads one project's generation list (as many pages as it had). */
-  refreshGenerations(projectId: string): Promise<void> {
-    return this.generationListOf(projectId).refresh();
+  /** Re-reads one project's generations and technique runs (as many pages as each had). */
+  async refreshGenerations(projectId: string): Promise<void> {
+    for (const list of this.listsOf(projectId)) await list.refresh();
   }
 
   /** Re-reads one workspace's project list (as many pages as it had). */
@@ -288,7 +348,8 @@ export class Store {
     const known = this.entities.generations.get(id);
     const ticket = this.tickets.take();
     try {
-      const run = await this.api.getRun(known?.runId ?? id, { pollUrl: known?.pollUrl });
+      // A technique run's detail is on its technique's route (client.ts getRunOf).
+      const run = await this.api.getRunOf(known ?? { runId: id });
       if (!ticket.valid) return;
       this.applyRun(id, run);
       this.succeeded();
@@ -305,7 +366,7 @@ export class Store {
     const touchedLists = new Set<string>();
     for (const g of items) {
       const { old, now } = this.entities.merge(g);
-      const list = this.generationLists.get(g.projectId);
+      const list = (now.technique ? this.techniqueLists : this.generationLists).get(g.projectId);
       if (list && matchesFilter(now, this.currentFilter) && list.insertLive(g.id)) {
         touchedLists.add(g.projectId);
       } else if (old && now !== old) {
@@ -364,7 +425,9 @@ export class Store {
       // Generation lists were loaded under the old status filter: they are not the new answer.
       // Workspace and project lists are unaffected and keep loading.
       for (const list of this.generationLists.values()) list.dispose();
+      for (const list of this.techniqueLists.values()) list.dispose();
       this.generationLists.clear();
+      this.techniqueLists.clear();
     }
     this.changes.fire({ kind: 'filter' });
     this.changes.fire({ kind: 'root' });
@@ -394,6 +457,7 @@ export class Store {
         workspaceIds: this.root.ids,
         projectLists: this.projectLists,
         generationLists: this.generationLists,
+        techniqueLists: this.techniqueLists,
       },
       maxGenerations,
     );
@@ -410,6 +474,7 @@ export class Store {
       entities: this.entities,
       projectList: (id) => this.projectListOf(id),
       generationList: (id) => this.generationListOf(id),
+      techniqueList: (id) => this.techniqueListOf(id),
     });
     if (!root) return false;
     this.root = root;
@@ -421,6 +486,7 @@ export class Store {
     this.tickets.invalidate();
     for (const list of this.projectLists.values()) list.dispose();
     for (const list of this.generationLists.values()) list.dispose();
+    for (const list of this.techniqueLists.values()) list.dispose();
     this.changes.dispose();
     this.connectionChanges.dispose();
   }
@@ -430,8 +496,11 @@ export class Store {
   private dropLists(): void {
     for (const list of this.projectLists.values()) list.dispose();
     for (const list of this.generationLists.values()) list.dispose();
+    for (const list of this.techniqueLists.values()) list.dispose();
     this.projectLists.clear();
     this.generationLists.clear();
+    this.techniqueLists.clear();
+    this.merged.clear();
   }
 
   /** A workspace's project list, made on first use. */
@@ -458,12 +527,25 @@ export class Store {
 
   /** A project's generation list (under the current status filter), made on first use. */
   private generationListOf(projectId: string): PagedList<Generation> {
-    let list = this.generationLists.get(projectId);
+    return this.runListOf(this.generationLists, projectId, (query) => this.api.listGenerations(query));
+  }
+
+  /** A project's technique-run list (under the current status filter), made on first use. */
+  private techniqueListOf(projectId: string): PagedList<Generation> {
+    return this.runListOf(this.techniqueLists, projectId, (query) => this.api.listTechniqueRuns(query));
+  }
+
+  private runListOf(
+    lists: Map<string, PagedList<Generation>>,
+    projectId: string,
+    fetch: (query: GenerationQuery) => Promise<Page<Generation>>,
+  ): PagedList<Generation> {
+    let list = lists.get(projectId);
     if (!list) {
       list = new PagedList<Generation>(
         {
           fetchPage: (cursor) =>
-            this.api.listGenerations({
+            fetch({
               projectId,
               status: this.currentFilter.status,
               cursor,
@@ -481,13 +563,13 @@ export class Store {
         },
         this.logger,
       );
-      this.generationLists.set(projectId, list);
+      lists.set(projectId, list);
     }
     return list;
   }
 
   private evict(): void {
-    this.entities.evict([...this.generationLists.values()]);
+    this.entities.evict([...this.generationLists.values(), ...this.techniqueLists.values()]);
   }
 
   private pageSize(): number {
@@ -633,8 +715,11 @@ export class Store {
     return (await this.api.listProjects({ workspaceId, query, limit })).items;
   }
 
-  /** FLORA's answer for run `runId`, exactly as sent (Show Run Details); not kept. */
-  runDetails(runId: string): Promise<unknown> {
-    return this.api.getRunJson(runId);
+  /**
+   * FLORA's answer for a run, exactly as sent (Show Run Details): `GET /runs/{id}` for a
+   * generation, its technique's route for a technique run; not kept.
+   */
+  runDetails(run: RunRef): Promise<unknown> {
+    return this.api.getRunJsonOf(run);
   }
 }

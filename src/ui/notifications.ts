@@ -4,6 +4,7 @@ import type { Generation } from '../api/types';
 import { finishNotice, groupedFinishNotice } from '../model/format';
 import type { Poller } from '../model/poller';
 import { inertText } from '../model/plainText';
+import { generationTitle } from '../model/presentation';
 import { RecentIds } from '../model/recentIds';
 import type { Store } from '../model/store';
 
@@ -54,7 +55,7 @@ export class FinishNotifier implements vscode.Disposable {
   }
 
   private single(g: Generation): void {
-    const model = this.store.modelName(g.modelId) ?? vscode.l10n.t('Generation');
+    const model = generationTitle(g, this.store.modelName(g.modelId));
     const project = this.store.project(g.projectId)?.name;
     const notice = finishNotice(g, { model, project }, 'all');
     if (!notice) return;

@@ -127,5 +127,7 @@ function parseSaved(text: string): Saved | undefined {
   const lists = ['workspaces', 'projects', 'generations', 'models', 'projectLists', 'generationLists'];
   if (s.version !== 1 || typeof s.filter !== 'object' || !lists.every((k) => Array.isArray(s[k])))
     return undefined;
+  // Technique runs' lists came later: a snapshot without them is still read.
+  if (s.techniqueLists !== undefined && !Array.isArray(s.techniqueLists)) return undefined;
   return { account, snapshot };
 }

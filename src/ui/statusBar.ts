@@ -95,7 +95,7 @@ export class RunningStatusBar implements vscode.Disposable {
   }
 
   private jobLine(g: Generation): string {
-    const model = generationTitle(this.store.modelName(g.modelId));
+    const model = generationTitle(g, this.store.modelName(g.modelId));
     const project = this.store.project(g.projectId)?.name ?? g.projectId;
     const state = g.status === 'pending' ? vscode.l10n.t('pending') : progressText(g);
     return `${model} · ${project} · ${state}`;

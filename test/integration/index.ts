@@ -14,6 +14,7 @@ const mainModules: Array<() => Promise<unknown>> = [
   () => import('./activation.test.js'),
   () => import('./tree.test.js'),
   () => import('./live.test.js'),
+  () => import('./techniqueRuns.test.js'),
   () => import('./preview.test.js'),
   () => import('./l10n.test.js'),
   () => import('./proxy.test.js'),

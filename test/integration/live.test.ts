@@ -86,12 +86,13 @@ suite('live status', () => {
         '6 ticks',
         async () => {
           const r = await fake.requests();
-          return r.filter((x) => x.query.status === 'pending').length >= 6;
+          // Generations' pending lists: the technique lists are asked with the same filter.
+          return r.filter((x) => x.route === 'GET /generations' && x.query.status === 'pending').length >= 6;
         },
         60_000,
       );
       const reqs = await fake.requests();
-      const ticks = reqs.filter((x) => x.query.status === 'pending').length;
+      const ticks = reqs.filter((x) => x.route === 'GET /generations' && x.query.status === 'pending').length;
       const generations = reqs.filter((x) => x.route === 'GET /generations').length;
       assert.equal(reqs.filter((x) => x.route === 'GET /runs/:id').length, 0, 'no request per job');
       perTick.push(Math.round(generations / ticks));

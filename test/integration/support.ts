@@ -59,6 +59,16 @@ export const fake = {
     finalStatus?: string;
   }) =>
     control<{ generations: Generation[] }>('POST', '/start-generations', input).then((r) => r.generations),
+  addProject: (input: { workspace_id: string; name: string }) =>
+    control<{ project: { project_id: string; name: string } }>('POST', '/add-project', input).then(
+      (r) => r.project,
+    ),
+  addTechniqueRun: (input: Record<string, unknown>) =>
+    control<{ technique_run: { technique_run_id: string; run_id: string } }>(
+      'POST',
+      '/add-technique-run',
+      input,
+    ).then((r) => r.technique_run),
   requests: () =>
     control<{ requests: Array<{ route: string; query: Record<string, string> }> }>('GET', '/requests').then(
       (r) => r.requests,

@@ -83,7 +83,7 @@ describe('Store', () => {
     const ids = store.generationList(prj).ids;
     assert.equal(fake.requestCount('GET /generations'), 2, 'two pages were loaded, two are re-read');
     assert.equal(ids[0], added.generation_id, 'the new generation is at the top');
-    assert.equal(store.generationList(prj).pagesLoaded, 2);
+    assert.equal(store.historyLists(prj).generations.pagesLoaded, 2);
     assert.ok(ids.length >= 2 * pageSize);
   });
 
@@ -216,7 +216,7 @@ describe('Store', () => {
     await second.refresh();
     assert.equal(second.generationList(prj).stale, false);
     assert.equal(second.workspaceList().stale, false);
-    assert.equal(second.generationList(prj).pagesLoaded, 2, 'the restored page count is re-read');
+    assert.equal(second.historyLists(prj).generations.pagesLoaded, 2, 'the restored page count is re-read');
 
     const filtered = newStore();
     filtered.setFilter({ status: 'failed' });
@@ -240,7 +240,7 @@ describe('Store', () => {
     fake.inject('GET /generations', { kind: 'delay', ms: 100 });
     await Promise.all([store.refresh(), store.loadMoreGenerations(prj)]);
     assert.deepEqual(store.generationList(prj).ids, all.slice(0, 6));
-    assert.equal(store.generationList(prj).pagesLoaded, 2);
+    assert.equal(store.historyLists(prj).generations.pagesLoaded, 2);
   });
 
   it('a status filter change leaves no project list stuck loading', async () => {
@@ -297,7 +297,8 @@ describe('Store', () => {
       getRun: refuse('getRun'),
       listModels: refuse('listModels'),
       getRunJson: refuse('getRunJson'),
-      listTechniqueRuns: refuse('listTechniqueRuns'),
+      // The project has no technique runs: one empty page.
+      listTechniqueRuns: () => Promise.resolve({ items: [], skipped: [] }),
       getRunOf: refuse('getRunOf'),
       getRunJsonOf: refuse('getRunJsonOf'),
       generate: refuse('generate'),
@@ -315,7 +316,7 @@ describe('Store', () => {
     assert.deepEqual(store.generationList('prj_x').ids, ['run_a'], 'a duplicate within a page is dropped');
     await store.loadAllGenerations('prj_x', { maxPages: 50 });
     assert.equal(calls, 2, 'the empty page ends it');
-    assert.deepEqual(unscripted, [], 'the store asked only for generations');
+    assert.deepEqual(unscripted, [], 'the store asked only for lists');
     assert.equal(store.generationList('prj_x').error, undefined, 'no load failed');
     assert.equal(store.connection.state, 'ok');
     assert.equal(store.generationList('prj_x').nextCursor, undefined);

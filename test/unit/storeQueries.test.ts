@@ -28,7 +28,7 @@ describe('Store queries of the UI', () => {
   it('returns a run as FLORA sent it (Show Run Details)', async () => {
     const store = new Store(env.client, { pageSize: () => 20 });
     const g = env.fake.generations()[0];
-    const body = (await store.runDetails(g.run_id)) as Record<string, unknown>;
+    const body = (await store.runDetails({ runId: g.run_id })) as Record<string, unknown>;
     assert.deepEqual(body, JSON.parse(JSON.stringify(env.fake.run(g.run_id))));
   });
 

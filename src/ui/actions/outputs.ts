@@ -102,14 +102,21 @@ export async function copyId(node: unknown): Promise<void> {
 
 export const RUN_SCHEME = 'flora-run';
 
-/** Read-only documents holding a run's JSON exactly as `GET /runs/{id}` returned it. */
+/**
+ * Read-only documents holding a run's JSON exactly as FLORA returned it: `GET /runs/{id}` for a
+ * generation, its technique's route for a technique run (whose technique id the URI's query
+ * carries, so the document reads the same after the run left the store).
+ */
 export class RunDetailsProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly deps: Pick<Deps, 'store'>) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const runId = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.json$/, ''));
+    const techniqueId = new URLSearchParams(uri.query).get('technique') ?? undefined;
+    const known = this.deps.store.generation(runId);
+    const technique = known?.technique ?? (techniqueId ? { id: techniqueId, name: techniqueId } : undefined);
     try {
-      const body = await this.deps.store.runDetails(runId);
+      const body = await this.deps.store.runDetails({ runId, pollUrl: known?.pollUrl, technique });
       return `${JSON.stringify(body, null, 2)}\n`;
     } catch (err) {
       return `${JSON.stringify({ error: err instanceof Error ? err.message : String(err), run_id: runId }, null, 2)}\n`;
@@ -121,7 +128,12 @@ export async function showRunDetails(deps: Pick<Deps, 'store'>, node: unknown): 
   const { generation } = resolve(deps.store, node);
   const runId = generation?.runId ?? (typeof node === 'string' ? node : undefined);
   if (!runId) return;
-  const uri = vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${encodeURIComponent(runId)}.json` });
+  const technique = generation?.technique;
+  const uri = vscode.Uri.from({
+    scheme: RUN_SCHEME,
+    path: `/${encodeURIComponent(runId)}.json`,
+    query: technique ? new URLSearchParams({ technique: technique.id }).toString() : undefined,
+  });
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'json');
   await vscode.window.showTextDocument(doc, { preview: true });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { inertText } from '../../model/plainText';
+import { generationTitle } from '../../model/presentation';
 import type { Deps } from '../deps';
 
 /** Reveals a generation in the tree: loads its project's list if needed, then selects it. */
@@ -42,7 +43,7 @@ export async function showRunning(deps: Pick<Deps, 'store' | 'tree' | 'view' | '
   }
   const pick = await vscode.window.showQuickPick(
     jobs.map((g) => ({
-      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${inertText(deps.store.modelName(g.modelId) ?? vscode.l10n.t('Generation'))}`,
+      label: `$(${g.status === 'pending' ? 'clock' : 'loading~spin'}) ${inertText(generationTitle(g, deps.store.modelName(g.modelId)))}`,
       description: inertText(deps.store.project(g.projectId)?.name ?? g.projectId),
       detail:
         g.status === 'pending' ? vscode.l10n.t('pending') : `${Math.round(g.progress)}% · ${inertText(g.id)}`,

@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Generation, GenerationOutput } from '../../api/types';
 import { safeHttpUrl } from '../../model/format';
-import { OUTPUT_LABELS } from '../../model/presentation';
+import { OUTPUT_LABELS, runName } from '../../model/presentation';
 
 /** The tree nodes a drag can start from (a structural subset of FloraNode). */
 export type DragSource =
@@ -79,7 +79,11 @@ export function markdownForUris(store: OutputLookup, uris: readonly string[]): s
     if (!found) return undefined;
     const { g, o } = found;
     const text = escapeLinkText(
-      l10n.t('{0} {1}', store.modelName(g.modelId) ?? 'FLORA', OUTPUT_LABELS[o.kind].toLowerCase()),
+      l10n.t(
+        '{0} {1}',
+        runName(g, store.modelName(g.modelId)) ?? 'FLORA',
+        OUTPUT_LABELS[o.kind].toLowerCase(),
+      ),
     );
     const target = escapeLinkTarget(uri);
     lines.push(o.kind === 'image' ? `![${text}](${target})` : `[${text}](${target})`);

@@ -42,7 +42,7 @@ export async function previewGeneration(
   const now = Date.now();
   const picked = await vscode.window.showQuickPick(
     all.map((g) => ({
-      label: inertText(generationTitle(store.modelName(g.modelId))),
+      label: inertText(generationTitle(g, store.modelName(g.modelId))),
       description: `${STATUS_LABELS[g.status]} · ${relativeTime(g.createdAt, now)}`,
       detail: inertText(`${store.project(g.projectId)?.name ?? g.projectId} · ${g.id}`),
       id: g.id,

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation, GenerationOutput } from '../../api/types';
 import { safeHttpUrl } from '../../model/format';
-import { OUTPUT_LABELS, outputNumber } from '../../model/presentation';
+import { OUTPUT_LABELS, outputNumber, runName } from '../../model/presentation';
 import { inertText } from '../../model/plainText';
 import { openUrl } from '../actions/outputs';
 import type { Deps } from '../deps';
@@ -154,7 +154,7 @@ async function askTarget(
   // The number its name carries ("Image 2"): the file is named as the tree and the preview name it.
   const index = outputNumber(output, generation.outputs);
   const fileName = proposeFileName({
-    title: deps.store.modelName(generation.modelId) ?? 'flora', // l10n-ignore: a file name's stem
+    title: runName(generation, deps.store.modelName(generation.modelId)) ?? 'flora', // l10n-ignore: a file name's stem
     createdAt: generation.createdAt,
     output,
     index,

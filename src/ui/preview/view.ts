@@ -41,7 +41,7 @@ export function generationView(g: Generation, ctx: ViewContext): GenerationView 
     id: g.id,
     runId: g.runId,
     projectId: g.projectId,
-    title: generationTitle(modelName),
+    title: generationTitle(g, modelName),
     status: g.status,
     statusLabel: statusText(g),
     active: isActive(g.status),
