@@ -357,8 +357,20 @@ async function askProject(
     };
   });
   items.push({ label: vscode.l10n.t('Choose a project…'), value: CHOOSE_PROJECT });
+  return pickProject(ctx, state, 'project', items, back, error);
+}
+
+/** The project steps' question; picking a project sets it (and its workspace) in `state`. */
+async function pickProject(
+  ctx: WizardContext,
+  state: WizardState,
+  step: 'project' | 'projectList',
+  items: Array<PickItem<string>> | Promise<Array<PickItem<string>>>,
+  back: boolean,
+  error: string | undefined,
+): Promise<StepResult> {
   const a = await ctx.prompter.pick<string>({
-    step: 'project',
+    step,
     title: title(),
     placeholder: vscode.l10n.t('Generate in which project?'),
     items,
@@ -394,19 +406,7 @@ async function askProjectList(
     }
     return out;
   })();
-  const a = await ctx.prompter.pick<string>({
-    step: 'projectList',
-    title: title(),
-    placeholder: vscode.l10n.t('Generate in which project?'),
-    items,
-    active: state.projectId,
-    back,
-    error,
-  });
-  if (a === undefined || a === BACK) return a;
-  state.projectId = a;
-  state.workspaceId = ctx.store.project(a)?.workspaceId;
-  return 'next';
+  return pickProject(ctx, state, 'projectList', items, back, error);
 }
 
 async function askMore(ctx: WizardContext, state: WizardState, back: boolean): Promise<StepResult> {
