@@ -18,7 +18,7 @@ export interface GenerateStepContext {
 const FILE = 'generate-notes.md';
 const PROMPT = 'a red fox in fresh snow';
 
-async function quickInput(page: Page, title: RegExp): Promise<void> {
+export async function quickInput(page: Page, title: RegExp): Promise<void> {
   await poll(`the quick input "${String(title)}"`, async () => {
     const widget = page.locator('.quick-input-widget');
     if (!(await widget.isVisible())) return undefined;
@@ -29,7 +29,7 @@ async function quickInput(page: Page, title: RegExp): Promise<void> {
 }
 
 /** Types into the open quick input to filter it, waits for a row matching `row`, and accepts it. */
-async function choose(page: Page, filter: string, row: RegExp): Promise<void> {
+export async function choose(page: Page, filter: string, row: RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.fill(filter);
   await page
@@ -38,7 +38,7 @@ async function choose(page: Page, filter: string, row: RegExp): Promise<void> {
   await input.press('Enter');
 }
 
-async function editorLines(page: Page): Promise<string[]> {
+export async function editorLines(page: Page): Promise<string[]> {
   return page.locator('.editor-instance .monaco-editor .view-lines .view-line').evaluateAll((els) =>
     els
       .map((el) => ({ top: parseFloat((el as HTMLElement).style.top || '0'), text: el.textContent ?? '' }))
