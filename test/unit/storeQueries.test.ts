@@ -58,7 +58,7 @@ describe('Store queries of the UI', () => {
     const gen = env.fake.addGeneration({
       project_id: projectId,
       created_at: base + 100 * 60_000,
-      status: 'processing',
+      status: 'running',
     });
     for (const age of [1000, 900, 800].map((t) => base + t * 60_000))
       env.fake.addTechniqueRun({
