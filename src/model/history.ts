@@ -76,7 +76,11 @@ export class HistoryMerge {
       cutoff === Number.NEGATIVE_INFINITY ? [] : frontiers.flatMap((f, i) => (f === cutoff ? [i] : []));
     const loadedAll = lists.every((l) => l.loaded || l.error);
     const estimates = lists.map((l) => l.totalEstimate).filter((e): e is number => e !== undefined);
-    const error: FloraError | undefined = lists.find((l) => l.error)?.error;
+    // The first list's (the generations') error is the project's. Another list's failure (technique
+    // runs refused for a plan or role without them) does not put "Showing earlier data" over the
+    // generations: it is shown only when no list has anything to show.
+    const error: FloraError | undefined =
+      lists[0]?.error ?? (lists.some((l) => l.loaded) ? undefined : lists.find((l) => l.error)?.error);
     const state: ListState = {
       ids: this.ids,
       // Only whether there is more counts for the views; which list goes on is HistoryLists' business.

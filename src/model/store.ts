@@ -283,11 +283,14 @@ export class Store {
       if (this.techniqueLists.get(projectId) !== techniqueRuns) return;
       const before = this.generationList(projectId);
       if (before.loaded && !before.nextCursor) return;
+      const { holdingBack } = this.history(projectId);
       if (before.loaded) await this.loadMoreGenerations(projectId);
       else await this.ensureGenerations(projectId);
       const after = this.generationList(projectId);
       options.onPage?.(after.ids.length, after.totalEstimate);
-      if (after.error) return;
+      // A list that failed stops it, the technique runs too (their error is not the merged one).
+      const loaded = before.loaded ? holdingBack : [0];
+      if (after.error || loaded.some((at) => [generations, techniqueRuns][at].state.error)) return;
     }
   }
 

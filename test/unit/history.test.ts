@@ -296,4 +296,20 @@ describe('Store: a project shows its generations and technique runs merged', () 
       name: TECHNIQUE.name,
     });
   });
+
+  for (const status of [403, 404]) {
+    it(`technique runs answering ${status}: the project shows its generations as usual, no error over them`, async () => {
+      const prj = emptyProject();
+      const all = addItems(prj, [5, 3], []);
+      fake.inject('GET /technique-runs', { kind: 'status', status, code: 'x' }, { times: Infinity });
+      const store = new Store(client, { pageSize: () => 20 });
+      await store.ensureGenerations(prj);
+      assert.ok(store.historyLists(prj).techniqueRuns.error, 'the technique list did fail');
+      const shown = store.generationList(prj);
+      assert.deepEqual(shown.ids, all);
+      assert.equal(shown.loaded, true);
+      assert.equal(shown.error, undefined, 'no "Showing earlier data" over fresh generations');
+      assert.equal(shown.nextCursor, undefined, 'nothing more to load');
+    });
+  }
 });
