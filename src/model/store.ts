@@ -434,6 +434,8 @@ export class Store {
       for (const list of this.techniqueLists.values()) list.dispose();
       this.generationLists.clear();
       this.techniqueLists.clear();
+      // Their merges go with them: a project not opened again under this filter keeps none.
+      this.merged.clear();
     }
     this.changes.fire({ kind: 'filter' });
     this.changes.fire({ kind: 'root' });
