@@ -56,9 +56,14 @@ export class HistoryMerge {
   private from: Array<{ ids: readonly string[]; at: number; last?: string; floor: number }> = [];
   private cutoff = Number.NEGATIVE_INFINITY;
   private lastTime = Number.POSITIVE_INFINITY;
+  /** The list the last merged id came from (a tie on time goes to the first list). */
+  private lastList = -1;
 
-  /** Per list: the oldest known time of its ids (its last item's merge time), read incrementally. */
-  private oldest: Array<{ ids: readonly string[]; scanned: number; time: number }> = [];
+  /**
+   * Per list: the oldest known time of its ids (the lowest known creation time), read
+   * incrementally, with the id read last to tell whether the list only grew at its end.
+   */
+  private oldest: Array<{ ids: readonly string[]; scanned: number; last?: string; time: number }> = [];
 
   update(lists: HistoryLists, createdAt: CreatedAt): MergedHistory {
     const frontiers = lists.map((l, i) => this.frontierOf(l, i, createdAt));
@@ -71,7 +76,11 @@ export class HistoryMerge {
       cutoff === Number.NEGATIVE_INFINITY ? [] : frontiers.flatMap((f, i) => (f === cutoff ? [i] : []));
     const loadedAll = lists.every((l) => l.loaded || l.error);
     const estimates = lists.map((l) => l.totalEstimate).filter((e): e is number => e !== undefined);
-    const error: FloraError | undefined = lists.find((l) => l.error)?.error;
+    // The first list's (the generations') error is the project's. Another list's failure (technique
+    // runs refused for a plan or role without them) does not put "Showing earlier data" over the
+    // generations: it is shown only when no list has anything to show.
+    const error: FloraError | undefined =
+      lists[0]?.error ?? (lists.some((l) => l.loaded) ? undefined : lists.find((l) => l.error)?.error);
     const state: ListState = {
       ids: this.ids,
       // Only whether there is more counts for the views; which list goes on is HistoryLists' business.
@@ -91,7 +100,8 @@ export class HistoryMerge {
 
   /**
    * Whether the merge may go on from where it stopped: the same lists (same arrays), each still
-   * holding what was taken of it where it was, no newer item waiting than the last one merged,
+   * holding what was taken of it where it was, no item waiting that a fresh merge would put above
+   * the last one merged (newer, or as new from a list before its list),
    * and a frontier that did not move up (that would hide what is shown).
    */
   private canGoOn(lists: HistoryLists, cutoff: number, createdAt: CreatedAt): boolean {
@@ -105,7 +115,9 @@ export class HistoryMerge {
       let at = from.at;
       let floor = from.floor;
       while (at < ids.length && this.seen.has(ids[at])) floor = capped(createdAt(ids[at++]), floor);
-      if (at < ids.length && capped(createdAt(ids[at]), floor) > this.lastTime) return false;
+      if (at >= ids.length) continue;
+      const t = capped(createdAt(ids[at]), floor);
+      if (t > this.lastTime || (t === this.lastTime && i < this.lastList)) return false;
     }
     return true;
   }
@@ -118,19 +130,20 @@ export class HistoryMerge {
     // A list that failed before loading anything does not hold the others back: its error is shown.
     if (!list.loaded) return list.error ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     if (!list.nextCursor) return Number.NEGATIVE_INFINITY;
-    // Its last item's merge time is the oldest known time of the list. The list only grows (a
-    // page appended, an id placed by time: never older than the oldest) until it is replaced or
-    // cut, so only the ids not read yet are read, not the whole list.
+    // Its last item's merge time is the oldest known time of the list. The array changes in
+    // place: a page appended at its end, an id placed live anywhere in it, its tail cut to the
+    // cap. When the id read last is still where it was, nothing was placed above it or cut, so
+    // only the ids after it are read; otherwise (an id placed above it, which may be the first
+    // known time of a list of unknown times, or a cut that dropped the oldest) all are read again.
     const ids = list.ids;
     let o = this.oldest[i];
-    if (!o || o.ids !== ids || ids.length < o.scanned) {
+    if (!o || o.ids !== ids || ids.length < o.scanned || (o.scanned > 0 && ids[o.scanned - 1] !== o.last)) {
       o = { ids, scanned: 0, time: Number.POSITIVE_INFINITY };
       this.oldest[i] = o;
     }
-    // The last id read is read again: an id placed live may have pushed it along.
-    for (let at = Math.max(0, o.scanned - 1); at < ids.length; at++)
-      o.time = capped(createdAt(ids[at]), o.time);
+    for (let at = o.scanned; at < ids.length; at++) o.time = capped(createdAt(ids[at]), o.time);
     o.scanned = ids.length;
+    o.last = ids[ids.length - 1];
     return o.time;
   }
 
@@ -140,6 +153,7 @@ export class HistoryMerge {
     this.seen = new Set();
     this.from = lists.map((l) => ({ ids: l.ids, at: 0, floor: Number.POSITIVE_INFINITY }));
     this.lastTime = Number.POSITIVE_INFINITY;
+    this.lastList = -1;
   }
 
   /** A k-way merge of lists that are each newest first, down to the cutoff; ties keep the lists' order. */
@@ -170,6 +184,7 @@ export class HistoryMerge {
       this.seen.add(id);
       this.ids.push(id);
       this.lastTime = bestTime;
+      this.lastList = best;
     }
   }
 }

@@ -17,7 +17,8 @@
  *   elsewhere appears on its own.
  * - Unfocused window: slower; focus: an immediate catch-up tick.
  * - 429 → Retry-After or exponential backoff to 5 min; 5xx/network alike; 401/403 → stop until
- *   `restart()` (the key changed). Never two ticks at once; at most two requests in flight (a kind's two status lists, then the
+ *   `restart()` (the key changed). A failure of the technique lists alone (403/404: a plan or role
+ *   without techniques) skips them for a while, logged once; generations are followed on. Never two ticks at once; at most two requests in flight (a kind's two status lists, then the
  *   other kind's).
  * Time is injected (timers and clock), so tests drive it without waiting.
  */
@@ -148,6 +149,9 @@ export class Poller {
   private walks = freshWalks();
   /** The active tick that last read the technique lists. */
   private techniqueCheckedAt = Number.NEGATIVE_INFINITY;
+  /** The technique lists failed on their own (techniqueListsFailed): skipped until then. */
+  private techniqueSkippedUntil = Number.NEGATIVE_INFINITY;
+  private techniqueFailures = 0;
   /** Runs FLORA answered 404 for: not asked about again. */
   private readonly vanished = new Set<string>();
   private summary: RunningSummary = { pending: [], running: [] };
@@ -212,6 +216,8 @@ export class Poller {
     this.lastSeen.clear();
     this.walks = freshWalks();
     this.techniqueCheckedAt = Number.NEGATIVE_INFINITY;
+    this.techniqueSkippedUntil = Number.NEGATIVE_INFINITY;
+    this.techniqueFailures = 0;
     this.vanished.clear();
     this.toAnnounce.clear();
     this.publish([]);
@@ -331,20 +337,28 @@ export class Poller {
     const tick = ++this.tickCount;
     const kinds = KINDS.filter((kind) => kind === 'generation' || this.techniqueListsDue(tick));
     let walked: Array<{ kind: Kind; status: WalkedStatus; items: Generation[]; next?: string }> = [];
-    try {
-      // One kind after the other: at most two requests in flight.
-      for (const kind of kinds) {
+    let techniqueRead = false;
+    // One kind after the other: at most two requests in flight.
+    for (const kind of kinds) {
+      try {
         walked = walked.concat(
           await Promise.all(WALKED_STATUSES.map((status) => this.walkStatus(kind, status))),
         );
+        if (kind === 'technique') techniqueRead = true;
+      } catch (err) {
+        // A failure of the technique lists alone (a plan or role without techniques) does not
+        // stop following generations: those lists are skipped for a while (techniqueListsFailed).
+        if (kind === 'technique' && ticket.valid && this.techniqueListsFailed(err)) continue;
+        // A cursor may not outlive a failure (expired, another key): start over next time.
+        if (ticket.valid) this.walks = freshWalks();
+        throw err;
       }
-    } catch (err) {
-      // A cursor may not outlive a failure (expired, another key): start over next time.
-      if (ticket.valid) this.walks = freshWalks();
-      throw err;
     }
     this.check(ticket);
-    if (kinds.includes('technique')) this.techniqueCheckedAt = tick;
+    if (techniqueRead) {
+      this.techniqueCheckedAt = tick;
+      this.techniqueListsAnswered();
+    }
     const seen = new Map<string, Generation>();
     for (const { kind, status, items, next } of walked) {
       const walk = this.walks[kind][status];
@@ -399,6 +413,7 @@ export class Poller {
    * or running (or a walk of them is half way), else every TECHNIQUE_CHECK_EVERY-th tick.
    */
   private techniqueListsDue(tick: number): boolean {
+    if (this.timers.now() < this.techniqueSkippedUntil) return false;
     if (tick - this.techniqueCheckedAt >= TECHNIQUE_CHECK_EVERY) return true;
     const walks = this.walks.technique;
     if (walks.running.cursor !== undefined || walks.pending.cursor !== undefined) return true;
@@ -406,6 +421,38 @@ export class Poller {
     return this.options.store
       .allGenerations()
       .some((g) => g.technique && isActive(g.status) && !this.vanished.has(g.id));
+  }
+
+  /**
+   * A technique list failed. True when the failure is the technique lists' own (FLORA refused or
+   * does not have them: 403, 404, a bad request): it is logged once, those lists are skipped for
+   * a while (doubling up to MAX_BACKOFF_MS) and generations are followed on. False for what would
+   * fail every request (rate limit, outage, network, rejected key): the tick fails as a whole.
+   */
+  private techniqueListsFailed(err: unknown): boolean {
+    if (err instanceof Superseded) return false;
+    const e = asFloraError(err);
+    if (e.kind === 'authentication' || e.kind === 'cancelled' || FAILS_EVERY_REQUEST.has(e.kind))
+      return false;
+    this.walks.technique = freshWalks().technique;
+    this.techniqueFailures++;
+    // From TECHNIQUE_CHECK_EVERY active ticks, doubling: a passing failure costs little, a plan
+    // without techniques ends up costing a request every few minutes.
+    const first =
+      Math.max(MIN_ACTIVE_INTERVAL_MS, this.options.settings.activeIntervalMs()) * TECHNIQUE_CHECK_EVERY;
+    const wait = Math.min(MAX_BACKOFF_MS, first * 2 ** (this.techniqueFailures - 1));
+    this.techniqueSkippedUntil = this.timers.now() + wait;
+    const message = `Technique runs cannot be listed (${describeError(e)}); generations are still followed, technique runs are asked for again later.`;
+    if (this.techniqueFailures === 1) this.logger.warn(message);
+    else this.logger.debug(message);
+    return true;
+  }
+
+  /** The technique lists answered: a failure before is over. */
+  private techniqueListsAnswered(): void {
+    if (this.techniqueFailures > 0) this.logger.info('Technique runs are listed again.');
+    this.techniqueFailures = 0;
+    this.techniqueSkippedUntil = Number.NEGATIVE_INFINITY;
   }
 
   /** Up to MAX_STATUS_PAGES pages of one status of one kind, from where the last tick stopped. */
@@ -503,11 +550,22 @@ export class Poller {
     const limit = clampPageSize(this.options.idlePageSize?.());
     const api = this.options.api;
     // The newest of each kind: generations and technique runs started elsewhere both appear.
+    const skipTechniques = this.timers.now() < this.techniqueSkippedUntil;
+    let techniqueRead = false;
     const pages = await Promise.all([
       api.listGenerations({ limit }, { maxRetries: 0 }),
-      api.listTechniqueRuns({ limit }, { maxRetries: 0 }),
+      skipTechniques
+        ? { items: [] }
+        : api.listTechniqueRuns({ limit }, { maxRetries: 0 }).then(
+            (page) => ((techniqueRead = true), page),
+            (err: unknown) => {
+              if (ticket.valid && this.techniqueListsFailed(err)) return { items: [] };
+              throw err;
+            },
+          ),
     ]);
     this.check(ticket);
+    if (techniqueRead) this.techniqueListsAnswered();
     const items = pages.flatMap((p) => p.items);
     this.options.store.applyGenerations(items);
     const active = items.filter((g) => isActive(g.status));

@@ -60,6 +60,9 @@ export interface StoreOptions {
   cacheSlack?: number;
 }
 
+/** Pages "reveal" loads at most to bring an item held back by the other list into the merge. */
+const REVEAL_MAX_PAGES = 10;
+
 export class Store {
   private readonly changes = new Emitter<StoreChange>((err) => this.listenerFailed(err));
   /** Fires after every change; one event per thing that changed. */
@@ -280,11 +283,14 @@ export class Store {
       if (this.techniqueLists.get(projectId) !== techniqueRuns) return;
       const before = this.generationList(projectId);
       if (before.loaded && !before.nextCursor) return;
+      const { holdingBack } = this.history(projectId);
       if (before.loaded) await this.loadMoreGenerations(projectId);
       else await this.ensureGenerations(projectId);
       const after = this.generationList(projectId);
       options.onPage?.(after.ids.length, after.totalEstimate);
-      if (after.error) return;
+      // A list that failed stops it, the technique runs too (their error is not the merged one).
+      const loaded = before.loaded ? holdingBack : [0];
+      if (after.error || loaded.some((at) => [generations, techniqueRuns][at].state.error)) return;
     }
   }
 
@@ -428,6 +434,8 @@ export class Store {
       for (const list of this.techniqueLists.values()) list.dispose();
       this.generationLists.clear();
       this.techniqueLists.clear();
+      // Their merges go with them: a project not opened again under this filter keeps none.
+      this.merged.clear();
     }
     this.changes.fire({ kind: 'filter' });
     this.changes.fire({ kind: 'root' });
@@ -707,6 +715,18 @@ export class Store {
     await this.ensureProjects(g.workspaceId);
     await this.ensureGenerations(g.projectId);
     if (!this.generationList(g.projectId).ids.includes(g.id)) this.applyGenerations([g]);
+    // In its own list but held back by the other's pages (older than what that list has loaded,
+    // while it has more): load on, a few pages at most, so that the tree has its row to reveal.
+    for (let page = 0; page < REVEAL_MAX_PAGES; page++) {
+      const { generations, techniqueRuns } = this.historyLists(g.projectId);
+      const own = this.generation(id)?.technique ? techniqueRuns : generations;
+      const merged = this.generationList(g.projectId);
+      if (!own.ids.includes(id) || merged.ids.includes(id) || !merged.nextCursor) break;
+      const { holdingBack } = this.history(g.projectId);
+      const lists = this.listsOf(g.projectId);
+      await this.loadMoreGenerations(g.projectId);
+      if (holdingBack.some((i) => lists[i].state.error)) break;
+    }
     return true;
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { FloraClient } from '../../src/api/client';
-import { mergeHistory } from '../../src/model/history';
+import { HistoryMerge, mergeHistory } from '../../src/model/history';
 import { EMPTY_LIST, type ListState } from '../../src/model/pagedList';
 import { Store } from '../../src/model/store';
 import type { FakeFlora } from '../fake-flora';
@@ -90,6 +90,95 @@ describe('mergeHistory (two lists, newest first)', () => {
   it('shows an id once', () => {
     const m = mergeHistory([list(['g9', 't8', 'g7'], false), list(['t8', 't6'], false)], at);
     assert.deepEqual(m.state.ids, ['g9', 't8', 'g7', 't6']);
+  });
+});
+
+describe('HistoryMerge (kept between updates) shows what a fresh merge shows', () => {
+  /** Two lists changed in place as PagedList changes them; each update is checked against a fresh merge. */
+  function harness(times: Record<string, number>) {
+    const at = (id: string) => times[id] ?? 0;
+    const arrays: string[][] = [[], []];
+    const more = [true, true];
+    const merge = new HistoryMerge();
+    const states = () => arrays.map((ids, i) => list(ids, more[i]));
+    return {
+      times,
+      arrays,
+      more,
+      /** Places `id` as the store does: above the first item older than it. */
+      insert(i: number, id: string, time: number, cap = Infinity) {
+        times[id] = time;
+        const ids = arrays[i];
+        const k = ids.findIndex((other) => at(other) < time);
+        ids.splice(k === -1 ? ids.length : k, 0, id);
+        if (ids.length > cap) ids.length = cap;
+      },
+      /** The incremental merge's ids, after asserting they are a fresh merge's. */
+      check(what: string): string[] {
+        const incremental = [...merge.update(states(), at).state.ids];
+        const fresh = mergeHistory(
+          arrays.map((ids, i) => list([...ids], more[i])),
+          at,
+        ).state.ids;
+        assert.deepEqual(incremental, fresh, what);
+        return incremental;
+      },
+    };
+  }
+
+  it('a live item with a known time above items of unknown time: the project does not go blank', () => {
+    const h = harness({ a: 0, b: 0, c: 500 });
+    h.arrays[0].push('a', 'b');
+    h.arrays[1].push('c');
+    assert.deepEqual(h.check('before the live insert'), ['a', 'b']);
+    h.insert(0, 'live', 600);
+    assert.deepEqual(h.check('after the live insert'), ['live', 'a', 'b']);
+  });
+
+  it('a live insert that trims a full list to its cap drops its oldest time from the frontier', () => {
+    const h = harness({ g9: 9, g5: 5, g1: 1, t4: 4, t3: 3, t2: 2 });
+    h.arrays[0].push('g9', 'g5', 'g1');
+    h.arrays[1].push('t4', 't3', 't2');
+    h.more[1] = false;
+    assert.deepEqual(h.check('before'), ['g9', 'g5', 't4', 't3', 't2', 'g1']);
+    // Same array, same length: g1 is cut, so the generations list now holds the merge back at 5.
+    h.insert(0, 'g7', 7, 3);
+    assert.deepEqual(h.check('after the trim'), ['g9', 'g7', 'g5']);
+  });
+
+  it('a random sequence of pages, live inserts, trims and last pages', () => {
+    let seed = 13;
+    // mulberry32: a small seeded generator, so that a failure can be replayed.
+    const rnd = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    for (let round = 0; round < 200; round++) {
+      const h = harness({});
+      let next = 0;
+      for (let step = 0; step < 30; step++) {
+        const i = rnd(2);
+        const op = rnd(5);
+        // A time of 0 (unknown) one time in four.
+        const time = () => (rnd(4) === 0 ? 0 : 1 + rnd(1000));
+        if (op === 0 && h.more[i]) {
+          // A page appended at the end: older than the list's items, or of unknown time.
+          for (let k = 0; k < 1 + rnd(3); k++) {
+            const id = `p${next++}`;
+            const known = h.arrays[i].map((x) => h.times[x]).filter((t) => t > 0);
+            const oldest = known.length ? Math.min(...known) : 1000;
+            h.times[id] = rnd(4) === 0 ? 0 : 1 + rnd(Math.max(1, oldest - 1));
+            h.arrays[i].push(id);
+          }
+        } else if (op === 1) h.insert(i, `l${next++}`, time());
+        else if (op === 2) h.insert(i, `l${next++}`, time(), Math.max(1, h.arrays[i].length));
+        else if (op === 3) h.more[i] = !h.more[i];
+        else h.insert(i, `l${next++}`, time());
+        h.check(`round ${round} step ${step}`);
+      }
+    }
   });
 });
 
@@ -207,4 +296,20 @@ describe('Store: a project shows its generations and technique runs merged', () 
       name: TECHNIQUE.name,
     });
   });
+
+  for (const status of [403, 404]) {
+    it(`technique runs answering ${status}: the project shows its generations as usual, no error over them`, async () => {
+      const prj = emptyProject();
+      const all = addItems(prj, [5, 3], []);
+      fake.inject('GET /technique-runs', { kind: 'status', status, code: 'x' }, { times: Infinity });
+      const store = new Store(client, { pageSize: () => 20 });
+      await store.ensureGenerations(prj);
+      assert.ok(store.historyLists(prj).techniqueRuns.error, 'the technique list did fail');
+      const shown = store.generationList(prj);
+      assert.deepEqual(shown.ids, all);
+      assert.equal(shown.loaded, true);
+      assert.equal(shown.error, undefined, 'no "Showing earlier data" over fresh generations');
+      assert.equal(shown.nextCursor, undefined, 'nothing more to load');
+    });
+  }
 });

@@ -47,4 +47,33 @@ describe('Store queries of the UI', () => {
     assert.ok(store.generationList(projectId).ids.includes(older.id), 'the tree has a row to reveal');
     assert.equal(await store.ensureGenerationListed('gen_unknown'), false, 'an unknown id is not listed');
   });
+
+  it('reveals a generation held back by the technique runs’ pages: loads on until the tree has its row', async () => {
+    const store = new Store(env.client, { pageSize: () => 2 });
+    const ws = env.fake.workspaces()[0].workspace_id;
+    const projectId = env.fake.addProject({ workspace_id: ws, name: 'Reveal test' }).project_id;
+    // Times in minutes after `base` (in the past).
+    const base = env.fake.now() - 2000 * 60_000;
+    // A running generation older than every technique run: page 1 of the runs (1000, 900) has more.
+    const gen = env.fake.addGeneration({
+      project_id: projectId,
+      created_at: base + 100 * 60_000,
+      status: 'running',
+    });
+    for (const age of [1000, 900, 800].map((t) => base + t * 60_000))
+      env.fake.addTechniqueRun({
+        project_id: projectId,
+        created_at: age,
+        status: 'completed',
+        technique: { technique_id: 'tech_relight01', name: 'Product Photo Relight' },
+      });
+    const [polled] = (await env.client.listGenerations({ projectId, limit: 10 })).items;
+    assert.equal(polled.id, gen.generation_id);
+    store.applyGenerations([polled]);
+
+    assert.equal(await store.ensureGenerationListed(gen.generation_id), true);
+    const ids = store.generationList(projectId).ids;
+    assert.ok(ids.includes(gen.generation_id), `the tree has a row to reveal: ${ids.join(', ')}`);
+    assert.equal(ids[ids.length - 1], gen.generation_id, 'below the technique runs, the oldest');
+  });
 });

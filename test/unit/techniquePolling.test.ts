@@ -138,4 +138,43 @@ describe('Poller with technique runs', () => {
     assert.equal(poller.running.running.length, 0, 'the status bar no longer counts it');
     poller.dispose();
   });
+
+  for (const [status, code] of [
+    [403, 'forbidden'],
+    [404, 'not_found'],
+  ] as const) {
+    it(`technique lists answering ${status} (a plan without techniques): generations are still followed each tick`, async () => {
+      const prj = fake.projects()[0].project_id;
+      // Three minutes at 3 s a tick: the technique lists are asked for again (and fail) on the way.
+      const gens = fake.startGenerations(prj, 2, { durationMs: 3 * 60_000 });
+      fake.inject('GET /technique-runs', { kind: 'status', status, code }, { times: Infinity });
+      const { timers, poller, store, finished } = pollerOn(client);
+      poller.start();
+      fake.resetCounts();
+      let ticks = 0;
+      while (finished.flat().length < gens.length && ticks < 100) {
+        const before = fake.requestCount('GET /generations');
+        await timers.runNext(poller, fake);
+        ticks++;
+        assert.ok(
+          poller.state.state === 'active' || poller.state.state === 'idle',
+          `tick ${ticks}: polling goes on (${poller.state.state})`,
+        );
+        assert.ok(fake.requestCount('GET /generations') > before, `tick ${ticks}: generations are asked for`);
+      }
+      const asked = fake.requestCount('GET /technique-runs');
+      assert.ok(asked > 1, `the technique lists are tried again later (${asked} requests, ${ticks} ticks)`);
+      assert.ok(asked < ticks, `but not every tick (${asked} requests in ${ticks} ticks)`);
+      assert.deepEqual(
+        finished
+          .flat()
+          .map((g) => g.id)
+          .sort(),
+        gens.map((g) => g.generation_id).sort(),
+        'both generations were seen to finish',
+      );
+      for (const g of gens) assert.equal(store.generation(g.generation_id)?.status, 'completed');
+      poller.dispose();
+    });
+  }
 });
