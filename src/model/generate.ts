@@ -19,6 +19,7 @@ import {
 import type { GenerateAnswer, GenerateBody } from '../api/schemas';
 import type { Generation, Model } from '../api/types';
 import { fieldTarget, type FieldTarget } from './generateParams';
+import { inertText } from './plainText';
 
 export const GENERATE_TYPES = ['image', 'video', 'audio', 'text'] as const;
 export type GenerateType = (typeof GENERATE_TYPES)[number];
@@ -183,36 +184,53 @@ export type GenerateFailure =
   /** Anything else: shown as FLORA said it (never silently dropped). */
   | { kind: 'other'; message: string };
 
+/**
+ * FLORA's error message and field names are API text: every message here is inert (plainText.ts),
+ * since it is shown in notifications, QuickPick placeholders and InputBox validation messages.
+ */
 export function describeGenerateFailure(err: FloraError, model?: Pick<Model, 'params'>): GenerateFailure {
+  const said = inertText(err.message);
   if (err instanceof ValidationError && err.fields?.length) {
     const f = err.fields[0];
-    return { kind: 'field', target: fieldTarget(f.field, model), field: f.field, message: f.message };
+    return {
+      kind: 'field',
+      target: fieldTarget(f.field, model),
+      field: inertText(f.field),
+      message: inertText(f.message),
+    };
   }
   if (err instanceof InsufficientCreditsError) {
     return {
       kind: 'credits',
-      message: l10n.t('Not enough FLORA credits for this generation: {0}', err.message),
+      message: l10n.t('Not enough FLORA credits for this generation: {0}', said),
     };
   }
   if (err instanceof IdempotencyConflictError) {
     return {
       kind: 'other',
-      message: l10n.t('FLORA refused a repeat of this submission with different content ({0}).', err.message),
+      message: l10n.t('FLORA refused a repeat of this submission with different content ({0}).', said),
     };
   }
   if (err.kind === 'rate_limit') {
-    return { kind: 'other', message: l10n.t("FLORA's rate limit is still reached: {0}", err.message) };
+    return { kind: 'other', message: l10n.t("FLORA's rate limit is still reached: {0}", said) };
   }
   if (err.kind === 'timeout' || err.kind === 'connection') {
     return {
       kind: 'other',
       message: l10n.t(
         'FLORA did not confirm the generation ({0}). Trying again sends the same submission: it cannot start a second one.',
-        err.message,
+        said,
       ),
     };
   }
-  return { kind: 'other', message: l10n.t('FLORA did not start the generation: {0}', err.message) };
+  return { kind: 'other', message: l10n.t('FLORA did not start the generation: {0}', said) };
+}
+
+/** The notification for a failure that reopens no step (inert, like its parts). */
+export function failureNotice(failure: GenerateFailure): string {
+  return failure.kind === 'field'
+    ? l10n.t('FLORA refused the generation: {0}: {1}', failure.field, failure.message)
+    : failure.message;
 }
 
 /**

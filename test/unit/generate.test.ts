@@ -6,15 +6,19 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
+  ConnectionError,
   DuplicateSubmissionError,
   IdempotencyConflictError,
   InsufficientCreditsError,
+  ServerError,
   ValidationError,
+  type FloraError,
 } from '../../src/api/errors';
 import type { ModelParam } from '../../src/api/types';
 import {
   billingUrl,
   describeGenerateFailure,
+  failureNotice,
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
@@ -133,6 +137,28 @@ describe('POST /generate through the client', () => {
       env.client.generate({ ...s.body(), prompt: 'something else' }, { idempotencyKey: s.key }),
       IdempotencyConflictError,
     );
+  });
+
+  it('never lets FLORA’s message or field name become a link or an icon in what the user is shown', () => {
+    const hostile = '[Fix](command:workbench.action.terminal.new) $(alert) <command:x>';
+    const refusals: FloraError[] = [
+      new ValidationError('bad', {
+        status: 400,
+        fields: [{ field: 'params.[x](command:y)', message: hostile }],
+      }),
+      new InsufficientCreditsError(hostile, { status: 402 }),
+      new IdempotencyConflictError(hostile, { status: 422 }),
+      new ConnectionError(hostile),
+      new ServerError(hostile, { status: 500 }),
+    ];
+    for (const err of refusals) {
+      const failure = describeGenerateFailure(err);
+      for (const text of [failureNotice(failure), failure.message]) {
+        assert.doesNotMatch(text, /\]\(|\$\(|<command:/, `${err.name}: ${text}`);
+        // The same characters are still there for the user to read.
+        assert.match(text.replace(/\u2060/g, ''), /\[Fix\]\(command:workbench/, err.name);
+      }
+    }
   });
 
   it('is retried after a 5xx with the same key: one run, whatever the retries', async () => {

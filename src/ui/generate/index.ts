@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../api/logger';
 import type { Generation } from '../../api/types';
-import { billingUrl, describeGenerateFailure, Submission } from '../../model/generate';
+import { billingUrl, describeGenerateFailure, failureNotice, Submission } from '../../model/generate';
 import { GenerateMemory, type KeyValueStorage } from '../../model/generateMemory';
 import { planParams, type FieldTarget } from '../../model/generateParams';
 import { inertText } from '../../model/plainText';
@@ -204,10 +204,7 @@ export class GenerateController implements vscode.Disposable {
           if (choice === open && url) await vscode.env.openExternal(vscode.Uri.parse(url));
           return { status: 'failed', message: failure.message };
         }
-        const message =
-          failure.kind === 'field'
-            ? vscode.l10n.t('FLORA refused the generation: {0}: {1}', failure.field, failure.message)
-            : failure.message;
+        const message = failureNotice(failure);
         const again = vscode.l10n.t('Try Again');
         const logs = vscode.l10n.t('Show Logs');
         const choice = await this.prompter.tell('error', message, error.retryable ? [again, logs] : [logs]);
