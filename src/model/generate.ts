@@ -130,7 +130,19 @@ export async function submitGeneration(
   }
 }
 
-/** The row FLORA made for this submission: the newest of its project and model that was not known before. */
+/**
+ * How far before the submission's first send FLORA's row for it may be dated (the two clocks
+ * differ a little): an older row is someone else's, or an earlier submission.
+ */
+export const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * The row FLORA made for this submission, when it can be told apart: among the project's newest
+ * rows the store does not know, the one created since the submission was first sent (give or take
+ * DUPLICATE_WINDOW_MS) with the chosen model (when one was chosen). With none or several of them
+ * it is undefined: a teammate's or an older generation must not be taken for it (the user's prompt
+ * would be remembered for it, its output inserted in the editor).
+ */
 async function findDuplicate(
   api: Pick<FloraApi, 'listGenerations'>,
   submission: Submission,
@@ -141,11 +153,12 @@ async function findDuplicate(
       { projectId: submission.request.projectId, limit: 20 },
       { signal: options.signal },
     );
-    return page.items.find(
-      (g) =>
-        !options.knownIds.has(g.id) &&
-        (!submission.request.modelId || !g.modelId || g.modelId === submission.request.modelId),
+    const model = submission.request.modelId;
+    const since = submission.submittedAt - DUPLICATE_WINDOW_MS;
+    const candidates = page.items.filter(
+      (g) => !options.knownIds.has(g.id) && g.createdAt >= since && (!model || g.modelId === model),
     );
+    return candidates.length === 1 ? candidates[0] : undefined;
   } catch {
     // The poller's next look at the project finds it anyway.
     return undefined;

@@ -190,7 +190,9 @@ describe('a submission through the store', () => {
       try {
         await store.ensureGenerations(project);
         const before = store.generationList(project).ids.length;
-        const outcome = await store.submitGeneration(new Submission(request()), { sleep: noSleep });
+        // Submitted by the fake's clock: the duplicate's row is found by its time.
+        const submission = new Submission(request(), () => env.fake.now());
+        const outcome = await store.submitGeneration(submission, { sleep: noSleep });
         assert.equal(env.fake.submissions().length, 1, 'FLORA made one run');
         const runId = env.fake.submissions()[0].run_id;
         assert.equal(outcome.kind, style === 'duplicate' ? 'duplicate' : 'created');
@@ -205,6 +207,45 @@ describe('a submission through the store', () => {
       }
     });
   }
+
+  it('does not take an older generation, or one of another model, for the duplicate FLORA reports', async () => {
+    const project = request().projectId;
+    const now = env.fake.now();
+    // The store knows nothing of the project (its list was never loaded).
+    const store = new Store(env.client, { pageSize: () => 20 });
+    const conflict = { kind: 'status', status: 409, code: 'idempotency_duplicate' } as const;
+    try {
+      const older = env.fake.addGeneration({ project_id: project, created_at: now - 10 * 60_000 });
+      env.fake.inject('POST /generate', conflict);
+      const first = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(first.kind, 'duplicate');
+      assert.equal(first.generation, undefined, `not ${older.run_id}, a generation of ten minutes ago`);
+      assert.equal(store.generation(older.run_id), undefined, 'no row shown for it');
+
+      // One of another model since the submission does not make it the one either…
+      env.fake.addGeneration({ project_id: project, created_at: now, model: { model_id: 't2v-other' } });
+      env.fake.inject('POST /generate', conflict);
+      const second = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(second.generation, undefined);
+
+      // …but the one of the chosen model made since (a clock a minute behind allowed) is.
+      const ours = env.fake.addGeneration({ project_id: project, created_at: now - 60_000 });
+      env.fake.inject('POST /generate', conflict);
+      const third = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(third.generation?.id, ours.run_id);
+
+      // Two such rows unknown to a store: neither can be told to be this submission's.
+      env.fake.addGeneration({ project_id: project, created_at: now });
+      const fresh = new Store(env.client, { pageSize: () => 20 });
+      env.fake.inject('POST /generate', conflict);
+      const fourth = await fresh.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      fresh.dispose();
+      assert.equal(fourth.kind, 'duplicate');
+      assert.equal(fourth.generation, undefined, 'two candidates: none taken');
+    } finally {
+      store.dispose();
+    }
+  });
 
   it('waits out a 429 that outlasts the client, then sends the same key again', async () => {
     env.fake.inject('POST /generate', {

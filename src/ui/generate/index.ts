@@ -33,7 +33,8 @@ export interface GenerateDeps {
 
 /** How a Generate command ended (the integration tests read it). */
 export type GenerateResult =
-  | { status: 'started'; generationId?: string }
+  /** `duplicate`: FLORA had the submission already (its row, if any, was found by time and model). */
+  | { status: 'started'; generationId?: string; duplicate?: boolean }
   | { status: 'cancelled' }
   | { status: 'failed'; message: string };
 
@@ -107,7 +108,8 @@ export class GenerateController implements vscode.Disposable {
           continue;
         }
         if (result.status === 'started' && result.generationId)
-          tracking?.attach(result.generationId, request.prompt);
+          // A duplicate's row was matched by time and model, not named by FLORA: always ask first.
+          tracking?.attach(result.generationId, request.prompt, { ask: result.duplicate === true });
         return result;
       }
     } finally {
@@ -177,7 +179,7 @@ export class GenerateController implements vscode.Disposable {
           );
           void this.deps.store.refreshGenerations(request.projectId);
         }
-        return { status: 'started', generationId: g?.id };
+        return { status: 'started', generationId: g?.id, duplicate: outcome.kind === 'duplicate' };
       } catch (err) {
         const error = asFloraError(err);
         this.deps.logger.warn(`Generate: ${error.kind} ${error.status ?? ''} ${error.code ?? ''}`.trim());

@@ -15,6 +15,8 @@ interface Anchor {
   markdown: boolean;
   prompt?: string;
   generationId?: string;
+  /** Offer the result, never insert it at once (the generation may not be the one started here). */
+  ask?: boolean;
 }
 
 export interface InsertOptions {
@@ -54,7 +56,10 @@ export class InsertTracker implements vscode.Disposable {
   }
 
   /** Starts following the editor's selection now (edits made while the flow is open count too). */
-  track(editor: vscode.TextEditor): { attach(generationId: string, prompt: string): void; dispose(): void } {
+  track(editor: vscode.TextEditor): {
+    attach(generationId: string, prompt: string, options?: { ask?: boolean }): void;
+    dispose(): void;
+  } {
     const doc = editor.document;
     const anchor: Anchor = {
       uri: doc.uri,
@@ -67,9 +72,10 @@ export class InsertTracker implements vscode.Disposable {
     };
     this.anchors.add(anchor);
     return {
-      attach: (generationId, prompt) => {
+      attach: (generationId, prompt, options) => {
         anchor.generationId = generationId;
         anchor.prompt = prompt;
+        anchor.ask = options?.ask;
         this.check();
       },
       dispose: () => {
@@ -97,7 +103,7 @@ export class InsertTracker implements vscode.Disposable {
     const text = insertionText(g.outputs, { markdown: a.markdown, prompt: a.prompt });
     const label = this.options.label(g);
     if (!a.range.touched) {
-      if (this.options.automatic()) return this.insert(a, g, text, 'replace');
+      if (this.options.automatic() && !a.ask) return this.insert(a, g, text, 'replace');
       const insert = vscode.l10n.t('Insert');
       const choice = await this.options.tell(
         'info',
