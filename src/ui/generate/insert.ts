@@ -17,6 +17,10 @@ interface Anchor {
   generationId?: string;
   /** Offer the result, never insert it at once (the generation may not be the one started here). */
   ask?: boolean;
+  /** Keeps the generation in the store while its result is awaited (only a clear drops it). */
+  hold?: { dispose(): void };
+  /** Its run was read once because it completed without outputs (list items may omit them). */
+  refreshed?: boolean;
 }
 
 export interface InsertOptions {
@@ -76,6 +80,7 @@ export class InsertTracker implements vscode.Disposable {
         anchor.generationId = generationId;
         anchor.prompt = prompt;
         anchor.ask = options?.ask;
+        anchor.hold = this.store.retain(generationId);
         this.check();
       },
       dispose: () => {
@@ -92,11 +97,31 @@ export class InsertTracker implements vscode.Disposable {
     for (const a of this.anchors) {
       if (!a.generationId) continue;
       const g = this.store.generation(a.generationId);
-      if (!g || !isFinished(g.status)) continue;
-      this.anchors.delete(a);
+      if (!g) {
+        // Retained, it is gone only when the store was cleared (sign-out, another key): not ours now.
+        this.drop(a);
+        continue;
+      }
+      if (!isFinished(g.status)) continue;
+      if (g.status === 'completed' && !g.outputs.length && !a.refreshed) {
+        // A list item may omit its outputs: the run's detail has them. Asked once; its answer
+        // is looked at again once it is in (a failure ends the wait).
+        a.refreshed = true;
+        this.store.refreshGeneration(g.id).then(
+          () => this.check(),
+          () => this.drop(a),
+        );
+        continue;
+      }
+      this.drop(a);
       // A failure is announced by the finish notifications; there is nothing to insert.
       if (g.status === 'completed' && isTerminal(g.status) && g.outputs.length) void this.offer(a, g);
     }
+  }
+
+  private drop(a: Anchor): void {
+    this.anchors.delete(a);
+    a.hold?.dispose();
   }
 
   private async offer(a: Anchor, g: Generation): Promise<void> {
@@ -149,6 +174,7 @@ export class InsertTracker implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+    for (const a of this.anchors) a.hold?.dispose();
     this.anchors.clear();
   }
 }
