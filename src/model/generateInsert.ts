@@ -47,6 +47,16 @@ export function trackRange(range: TrackedRange, edits: readonly TextEdit[]): Tra
   return { start, end, touched };
 }
 
+/**
+ * What the result does to the selection it was started from: it replaces the selection only when
+ * that was the prompt (the submitted prompt, trimmed, is the selected text, trimmed); otherwise
+ * the selected text is the user's own and the result goes after it.
+ */
+export function placement(selectedText: string, prompt: string): 'replace' | 'after' {
+  const selected = selectedText.trim();
+  return selected && selected === prompt.trim() ? 'replace' : 'after';
+}
+
 /** Markdown files get a Markdown image (images) or link (other media); other files the bare URL. */
 export function insertionText(
   outputs: readonly GenerationOutput[],

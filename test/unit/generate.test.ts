@@ -22,7 +22,7 @@ import {
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
-import { insertionText, trackRange } from '../../src/model/generateInsert';
+import { insertionText, placement, trackRange } from '../../src/model/generateInsert';
 import {
   GenerateMemory,
   MAX_ACCOUNTS,
@@ -379,6 +379,14 @@ describe('insertion', () => {
     const inside = trackRange(at(6, 9), [{ rangeOffset: 7, rangeLength: 1, text: 'OO' }]);
     assert.equal(inside.touched, true);
     assert.deepEqual([inside.start, inside.end], [6, 10]);
+  });
+
+  it('replaces the selection only when it was the prompt, and keeps other selected text', () => {
+    assert.equal(placement('  a red fox\n', 'a red fox'), 'replace', 'the selection was the prompt');
+    assert.equal(placement('const x = 1;', 'a red fox'), 'after', 'selected code is not overwritten');
+    assert.equal(placement('a red fox', 'a red fox in snow'), 'after', 'the prompt was changed');
+    assert.equal(placement('', 'a red fox'), 'after', 'no selection');
+    assert.equal(placement(' ', ''), 'after', 'blank selection and prompt');
   });
 
   it('writes a Markdown image or link in Markdown, the URL elsewhere, the text itself for text', () => {

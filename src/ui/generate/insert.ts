@@ -2,17 +2,20 @@
  * The result where you were: a generation started from an editor remembers the selection's
  * position, follows it through later edits of the document, and when the generation completes
  * offers Insert (or inserts at once with `flora.insertResultAutomatically`). The result replaces
- * the selection (the prompt) when that text is unchanged; if it was edited, the user is asked.
+ * the selection when it was the prompt (generateInsert.placement), else goes after it; if the text
+ * there was edited since, the user is asked.
  */
 import * as vscode from 'vscode';
 import { isFinished, isTerminal, type Generation } from '../../api/types';
-import { insertionText, trackRange, type TrackedRange } from '../../model/generateInsert';
+import { insertionText, placement, trackRange, type TrackedRange } from '../../model/generateInsert';
 import type { Store } from '../../model/store';
 
 interface Anchor {
   uri: vscode.Uri;
   range: TrackedRange;
   markdown: boolean;
+  /** The text selected when the flow started. */
+  selected: string;
   prompt?: string;
   generationId?: string;
   /** Offer the result, never insert it at once (the generation may not be the one started here). */
@@ -73,6 +76,7 @@ export class InsertTracker implements vscode.Disposable {
         touched: false,
       },
       markdown: doc.languageId === 'markdown',
+      selected: doc.getText(editor.selection),
     };
     this.anchors.add(anchor);
     return {
@@ -127,15 +131,17 @@ export class InsertTracker implements vscode.Disposable {
   private async offer(a: Anchor, g: Generation): Promise<void> {
     const text = insertionText(g.outputs, { markdown: a.markdown, prompt: a.prompt });
     const label = this.options.label(g);
+    // Only a selection that was the prompt is replaced; other selected text is kept, the result after it.
+    const where = placement(a.selected, a.prompt ?? '') === 'replace' ? 'replace' : 'at-end';
     if (!a.range.touched) {
-      if (this.options.automatic() && !a.ask) return this.insert(a, g, text, 'replace');
+      if (this.options.automatic() && !a.ask) return this.insert(a, g, text, where);
       const insert = vscode.l10n.t('Insert');
       const choice = await this.options.tell(
         'info',
         vscode.l10n.t('{0} is ready. Insert it where you started it?', label),
         [insert],
       );
-      if (choice === insert) await this.insert(a, g, text, 'replace');
+      if (choice === insert) await this.insert(a, g, text, where);
       return;
     }
     const there = vscode.l10n.t('Insert There');
@@ -148,7 +154,7 @@ export class InsertTracker implements vscode.Disposable {
       ),
       [there, cursor],
     );
-    if (choice === there) await this.insert(a, g, text, 'at-start');
+    if (choice === there) await this.insert(a, g, text, where === 'replace' ? 'at-start' : 'at-end');
     else if (choice === cursor) {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
@@ -157,12 +163,18 @@ export class InsertTracker implements vscode.Disposable {
     }
   }
 
-  private async insert(a: Anchor, g: Generation, text: string, mode: 'replace' | 'at-start'): Promise<void> {
+  private async insert(
+    a: Anchor,
+    g: Generation,
+    text: string,
+    mode: 'replace' | 'at-start' | 'at-end',
+  ): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(a.uri);
     const start = doc.positionAt(a.range.start);
+    const end = doc.positionAt(a.range.end);
     const edit = new vscode.WorkspaceEdit();
-    if (mode === 'replace') edit.replace(a.uri, new vscode.Range(start, doc.positionAt(a.range.end)), text);
-    else edit.insert(a.uri, start, text);
+    if (mode === 'replace') edit.replace(a.uri, new vscode.Range(start, end), text);
+    else edit.insert(a.uri, mode === 'at-end' ? end : start, text);
     if (await vscode.workspace.applyEdit(edit)) {
       this.inserted.push({ generationId: g.id, uri: a.uri.toString(), text });
     } else {
