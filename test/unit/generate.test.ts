@@ -401,10 +401,35 @@ describe('insertion', () => {
     ];
     assert.equal(
       insertionText(video, { markdown: true, prompt: 'clip' }),
-      '[clip](<https://m.example/a b.mp4>)',
+      '[clip](https://m.example/a%20b.mp4)',
     );
     const text = [{ id: 'o', kind: 'text' as const, rawType: 'text', url: 'Once upon a time' }];
     assert.equal(insertionText(text, { markdown: true, prompt: 'story' }), 'Once upon a time');
+  });
+
+  it('writes a URL that stays one Markdown link whatever it contains, and inserts only web addresses', () => {
+    const out = (url: string, kind: 'image' | 'video' = 'image') => [{ id: 'o', kind, rawType: 'x', url }];
+    // A line break, brackets, parentheses and a backslash before punctuation: all percent-encoded,
+    // so the link ends where the URL ends and nothing in it reads as an escape.
+    assert.equal(
+      insertionText(out('https://m.example/a\nb (1)/[x]<y>\\_z.png'), { markdown: true, prompt: 'p' }),
+      '![p](https://m.example/a%0Ab%20%281%29/%5Bx%5D%3Cy%3E%5C_z.png)',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+    ]) {
+      assert.equal(insertionText(out(bad), { markdown: true, prompt: 'p' }), '', bad);
+      assert.equal(insertionText(out(bad, 'video'), { markdown: false }), '', bad);
+    }
+    assert.equal(
+      insertionText([...out('data:image/png;base64,AAAA'), ...out('https://m.example/b.png')], {
+        markdown: false,
+      }),
+      'https://m.example/b.png',
+      'the web address of several is kept',
+    );
   });
 
   it('sends the user to the FLORA app for credits', () => {

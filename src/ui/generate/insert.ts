@@ -131,6 +131,15 @@ export class InsertTracker implements vscode.Disposable {
   private async offer(a: Anchor, g: Generation): Promise<void> {
     const text = insertionText(g.outputs, { markdown: a.markdown, prompt: a.prompt });
     const label = this.options.label(g);
+    if (!text) {
+      // Only http(s) addresses are inserted (generateInsert.insertionText): nothing else is put in a file.
+      void this.options.tell(
+        'warning',
+        vscode.l10n.t('{0} is ready, but FLORA gave no web address for it to insert.', label),
+        [],
+      );
+      return;
+    }
     // Only a selection that was the prompt is replaced; other selected text is kept, the result after it.
     const where = placement(a.selected, a.prompt ?? '') === 'replace' ? 'replace' : 'at-end';
     if (!a.range.touched) {
