@@ -2,6 +2,7 @@
 // refusals, the submission through the store (one key per confirmed submission, reused by its
 // retries), the parameter editors' rules, the prompt memory, and the insertion position.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
@@ -19,6 +20,7 @@ import {
   billingUrl,
   describeGenerateFailure,
   failureNotice,
+  sleep,
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
@@ -267,6 +269,16 @@ describe('a submission through the store', () => {
     assert.equal(outcome.kind, 'created');
     assert.equal(env.fake.submissions().length, 1);
     store.dispose();
+  });
+
+  it('waits out a rate limit without leaving a listener on the submission’s signal, and stops on cancel', async () => {
+    const abort = new AbortController();
+    for (let i = 0; i < 3; i++) await sleep(1, abort.signal);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0, 'no listener left by finished waits');
+    const waiting = sleep(60_000, abort.signal);
+    abort.abort();
+    await assert.rejects(waiting, /aborted/);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
   });
 
   it('makes one key per confirmed submission', () => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../api/logger';
 import type { Generation } from '../../api/types';
-import { billingUrl, describeGenerateFailure, failureNotice, Submission } from '../../model/generate';
+import { billingUrl, describeGenerateFailure, failureNotice, sleep, Submission } from '../../model/generate';
 import { GenerateMemory, type KeyValueStorage } from '../../model/generateMemory';
 import { planParams, type FieldTarget } from '../../model/generateParams';
 import { inertText } from '../../model/plainText';
@@ -139,27 +139,34 @@ export class GenerateController implements vscode.Disposable {
             title: vscode.l10n.t('FLORA: starting the generation…'),
             cancellable: true,
           },
-          (progress, token) => {
+          async (progress, token) => {
             const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            return this.deps.store.submitGeneration(submission, {
-              signal: abort.signal,
-              sleep: (ms, signal) => sleep(ms, signal),
-              // Remembered before the row shows, so its tooltip has the prompt from the start.
-              accepted: (o) => {
-                remembered = this.memory.remember(this.deps.account(), {
-                  generationId: o.generation?.id,
-                  prompt: request.prompt,
-                  type: request.type,
-                  modelId: request.modelId,
-                  projectId: request.projectId,
-                });
-              },
-              onWait: (ms) =>
-                progress.report({
-                  message: vscode.l10n.t('FLORA’s rate limit: trying again in {0} s…', Math.ceil(ms / 1000)),
-                }),
-            });
+            const cancelled = token.onCancellationRequested(() => abort.abort());
+            try {
+              return await this.deps.store.submitGeneration(submission, {
+                signal: abort.signal,
+                sleep: (ms, signal) => sleep(ms, signal),
+                // Remembered before the row shows, so its tooltip has the prompt from the start.
+                accepted: (o) => {
+                  remembered = this.memory.remember(this.deps.account(), {
+                    generationId: o.generation?.id,
+                    prompt: request.prompt,
+                    type: request.type,
+                    modelId: request.modelId,
+                    projectId: request.projectId,
+                  });
+                },
+                onWait: (ms) =>
+                  progress.report({
+                    message: vscode.l10n.t(
+                      'FLORA’s rate limit: trying again in {0} s…',
+                      Math.ceil(ms / 1000),
+                    ),
+                  }),
+              });
+            } finally {
+              cancelled.dispose();
+            }
           },
         );
         const g: Generation | undefined = outcome.generation;
@@ -240,15 +247,4 @@ function stepFor(target: FieldTarget, state: WizardState): string | undefined {
     default:
       return undefined;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    });
-  });
 }
