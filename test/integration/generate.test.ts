@@ -107,6 +107,7 @@ suite('Generate…', () => {
 
   teardown(() => {
     api.generate.prompter = new QuickInputPrompter();
+    api.clock.offsetMs = 0;
   });
 
   suiteTeardown(async () => {
@@ -241,7 +242,10 @@ suite('Generate…', () => {
 
   test('a timeout, then the retry with the same key: one generation, not two', async () => {
     const project = state.projects[0];
-    const before = (await fake.state()).generations.filter((g) => g.project_id === project.project_id).length;
+    const now = await fake.state();
+    const before = now.generations.filter((g) => g.project_id === project.project_id).length;
+    // FLORA's clock and ours agree (a duplicate's row is told by its time): the fake's is its own.
+    api.clock.offsetMs = now.now - Date.now();
     await fake.inject('POST /generate', { kind: 'hold' });
     const prompter = new ScriptedPrompter([
       ['type', 'image'],

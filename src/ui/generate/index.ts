@@ -29,6 +29,8 @@ export interface GenerateDeps {
   apiBaseUrl: () => string;
   insertAutomatically: () => boolean;
   reveal: (generationId: string) => Promise<boolean>;
+  /** The extension's clock (the tests move it): a submission's time, by which a duplicate's row is told. */
+  now?: () => number;
 }
 
 /** How a Generate command ended (the integration tests read it). */
@@ -102,7 +104,7 @@ export class GenerateController implements vscode.Disposable {
       for (;;) {
         const request = await runWizard(ctx, state, reopen);
         if (!request) return { status: 'cancelled' };
-        const result = await this.send(new Submission(request), state);
+        const result = await this.send(new Submission(request, this.deps.now), state);
         if ('reopen' in result) {
           reopen = result.reopen;
           continue;
