@@ -327,4 +327,32 @@ suite('Generate…', () => {
     );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+  test('with selected text that is not the prompt: the result goes after the selection, which is kept', async () => {
+    const project = state.projects[0];
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'const x = 1;\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt('const x = 1;'.length));
+    const prompter = new ScriptedPrompter(
+      [
+        ['type', 'image'],
+        ['model', 't2i-flux-2-pro'],
+        ['prompt', 'a red fox'],
+        ['project|projectList', project.project_id],
+        ['confirm', 'go'],
+      ],
+      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
+    );
+    api.generate.prompter = prompter;
+    // Run ids start again after the fake's reset: only insertions made from here on count.
+    const earlier = api.generate.inserts.inserted.length;
+    await vscode.commands.executeCommand('flora.generate');
+    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
+    const id = (await submissions())[0].run_id;
+    await fake.advance(60_000);
+    const inserted = await waitFor('the result inserted', () =>
+      api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
+    );
+    assert.equal(doc.getText(), `const x = 1;${inserted.text}\n`, 'the selected code is still there');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
