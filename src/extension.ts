@@ -151,6 +151,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloraE
     apiBaseUrl: () => settings.apiBaseUrl(),
     insertAutomatically: () => settings.insertResultAutomatically(),
     reveal: (id) => revealGeneration(deps, id),
+    now: clock.now,
   });
   context.subscriptions.push(generate, ...generate.register());
 

@@ -19,6 +19,7 @@ import {
 import type { GenerateAnswer, GenerateBody } from '../api/schemas';
 import type { Generation, Model } from '../api/types';
 import { fieldTarget, type FieldTarget } from './generateParams';
+import { inertText } from './plainText';
 
 export const GENERATE_TYPES = ['image', 'video', 'audio', 'text'] as const;
 export type GenerateType = (typeof GENERATE_TYPES)[number];
@@ -89,6 +90,25 @@ export interface SubmitOptions {
   onWait?: (ms: number) => void;
 }
 
+/**
+ * Waits `ms`, or rejects when `signal` aborts first. Its abort listener goes with the timer: a
+ * signal that outlives many waits does not collect them.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** How often a 429 that outlasted the client's own retries is waited out before it is shown. */
 export const RATE_LIMIT_ROUNDS = 3;
 const RATE_LIMIT_FALLBACK_MS = 5_000;
@@ -129,7 +149,19 @@ export async function submitGeneration(
   }
 }
 
-/** The row FLORA made for this submission: the newest of its project and model that was not known before. */
+/**
+ * How far before the submission's first send FLORA's row for it may be dated (the two clocks
+ * differ a little): an older row is someone else's, or an earlier submission.
+ */
+export const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * The row FLORA made for this submission, when it can be told apart: among the project's newest
+ * rows the store does not know, the one created since the submission was first sent (give or take
+ * DUPLICATE_WINDOW_MS) with the chosen model (when one was chosen). With none or several of them
+ * it is undefined: a teammate's or an older generation must not be taken for it (the user's prompt
+ * would be remembered for it, its output inserted in the editor).
+ */
 async function findDuplicate(
   api: Pick<FloraApi, 'listGenerations'>,
   submission: Submission,
@@ -140,11 +172,12 @@ async function findDuplicate(
       { projectId: submission.request.projectId, limit: 20 },
       { signal: options.signal },
     );
-    return page.items.find(
-      (g) =>
-        !options.knownIds.has(g.id) &&
-        (!submission.request.modelId || !g.modelId || g.modelId === submission.request.modelId),
+    const model = submission.request.modelId;
+    const since = submission.submittedAt - DUPLICATE_WINDOW_MS;
+    const candidates = page.items.filter(
+      (g) => !options.knownIds.has(g.id) && g.createdAt >= since && (!model || g.modelId === model),
     );
+    return candidates.length === 1 ? candidates[0] : undefined;
   } catch {
     // The poller's next look at the project finds it anyway.
     return undefined;
@@ -183,36 +216,53 @@ export type GenerateFailure =
   /** Anything else: shown as FLORA said it (never silently dropped). */
   | { kind: 'other'; message: string };
 
+/**
+ * FLORA's error message and field names are API text: every message here is inert (plainText.ts),
+ * since it is shown in notifications, QuickPick placeholders and InputBox validation messages.
+ */
 export function describeGenerateFailure(err: FloraError, model?: Pick<Model, 'params'>): GenerateFailure {
+  const said = inertText(err.message);
   if (err instanceof ValidationError && err.fields?.length) {
     const f = err.fields[0];
-    return { kind: 'field', target: fieldTarget(f.field, model), field: f.field, message: f.message };
+    return {
+      kind: 'field',
+      target: fieldTarget(f.field, model),
+      field: inertText(f.field),
+      message: inertText(f.message),
+    };
   }
   if (err instanceof InsufficientCreditsError) {
     return {
       kind: 'credits',
-      message: l10n.t('Not enough FLORA credits for this generation: {0}', err.message),
+      message: l10n.t('Not enough FLORA credits for this generation: {0}', said),
     };
   }
   if (err instanceof IdempotencyConflictError) {
     return {
       kind: 'other',
-      message: l10n.t('FLORA refused a repeat of this submission with different content ({0}).', err.message),
+      message: l10n.t('FLORA refused a repeat of this submission with different content ({0}).', said),
     };
   }
   if (err.kind === 'rate_limit') {
-    return { kind: 'other', message: l10n.t("FLORA's rate limit is still reached: {0}", err.message) };
+    return { kind: 'other', message: l10n.t("FLORA's rate limit is still reached: {0}", said) };
   }
   if (err.kind === 'timeout' || err.kind === 'connection') {
     return {
       kind: 'other',
       message: l10n.t(
         'FLORA did not confirm the generation ({0}). Trying again sends the same submission: it cannot start a second one.',
-        err.message,
+        said,
       ),
     };
   }
-  return { kind: 'other', message: l10n.t('FLORA did not start the generation: {0}', err.message) };
+  return { kind: 'other', message: l10n.t('FLORA did not start the generation: {0}', said) };
+}
+
+/** The notification for a failure that reopens no step (inert, like its parts). */
+export function failureNotice(failure: GenerateFailure): string {
+  return failure.kind === 'field'
+    ? l10n.t('FLORA refused the generation: {0}: {1}', failure.field, failure.message)
+    : failure.message;
 }
 
 /**

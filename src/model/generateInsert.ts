@@ -4,6 +4,7 @@
  * text inserted for each kind of output in each kind of file.
  */
 import type { GenerationOutput } from '../api/types';
+import { safeHttpUrl } from './format';
 
 /** One edit of a document, as VS Code reports it (offsets in the text before the edit). */
 export interface TextEdit {
@@ -47,7 +48,22 @@ export function trackRange(range: TrackedRange, edits: readonly TextEdit[]): Tra
   return { start, end, touched };
 }
 
-/** Markdown files get a Markdown image (images) or link (other media); other files the bare URL. */
+/**
+ * What the result does to the selection it was started from: it replaces the selection only when
+ * that was the prompt (the submitted prompt, trimmed, is the selected text, trimmed); otherwise
+ * the selected text is the user's own and the result goes after it.
+ */
+export function placement(selectedText: string, prompt: string): 'replace' | 'after' {
+  const selected = selectedText.trim();
+  return selected && selected === prompt.trim() ? 'replace' : 'after';
+}
+
+/**
+ * Markdown files get a Markdown image (images) or link (other media); other files the bare URL.
+ * A media output is inserted only with an http(s) URL (format.safeHttpUrl): any other scheme
+ * (`javascript:`, `command:`, `file:`, `data:`) is left out, and with nothing left the text is
+ * empty (the caller says there is nothing to insert).
+ */
 export function insertionText(
   outputs: readonly GenerationOutput[],
   options: { markdown: boolean; prompt?: string },
@@ -58,15 +74,30 @@ export function insertionText(
       parts.push(o.url); // a text output's `url` is the generated text itself (flora-api.md §6)
       continue;
     }
+    const url = o.url.trim();
+    if (!safeHttpUrl(url)) continue;
     if (!options.markdown) {
-      parts.push(o.url);
+      parts.push(url);
       continue;
     }
     const alt = markdownLabel(options.prompt ?? '') || (o.kind === 'image' ? 'image' : o.kind);
-    const target = /[\s()<>]/.test(o.url) ? `<${o.url.replace(/[<>]/g, encodeURIComponent)}>` : o.url;
+    const target = markdownDestination(url);
     parts.push(o.kind === 'image' ? `![${alt}](${target})` : `[${alt}](${target})`);
   }
   return parts.join('\n');
+}
+
+/**
+ * A URL as a Markdown link destination, without angle brackets (CommonMark allows no line break
+ * inside them): whitespace, `(`, `)`, `<`, `>`, `[`, `]` and `\` (which would escape what follows)
+ * are percent-encoded, which a URL means the same way.
+ */
+export function markdownDestination(url: string): string {
+  return url.replace(/[\s()<>[\]\\]/gu, (c) =>
+    Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(
+      '',
+    ),
+  );
 }
 
 /** A prompt as a Markdown image's alt text or a link's label: one line, brackets escaped, bounded. */

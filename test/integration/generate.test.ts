@@ -107,6 +107,7 @@ suite('Generate…', () => {
 
   teardown(() => {
     api.generate.prompter = new QuickInputPrompter();
+    api.clock.offsetMs = 0;
   });
 
   suiteTeardown(async () => {
@@ -241,7 +242,10 @@ suite('Generate…', () => {
 
   test('a timeout, then the retry with the same key: one generation, not two', async () => {
     const project = state.projects[0];
-    const before = (await fake.state()).generations.filter((g) => g.project_id === project.project_id).length;
+    const now = await fake.state();
+    const before = now.generations.filter((g) => g.project_id === project.project_id).length;
+    // FLORA's clock and ours agree (a duplicate's row is told by its time): the fake's is its own.
+    api.clock.offsetMs = now.now - Date.now();
     await fake.inject('POST /generate', { kind: 'hold' });
     const prompter = new ScriptedPrompter([
       ['type', 'image'],
@@ -321,6 +325,34 @@ suite('Generate…', () => {
       prompter.told.some((t) => t.actions.includes('Insert')),
       'offered with an Insert button',
     );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+  test('with selected text that is not the prompt: the result goes after the selection, which is kept', async () => {
+    const project = state.projects[0];
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'const x = 1;\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt('const x = 1;'.length));
+    const prompter = new ScriptedPrompter(
+      [
+        ['type', 'image'],
+        ['model', 't2i-flux-2-pro'],
+        ['prompt', 'a red fox'],
+        ['project|projectList', project.project_id],
+        ['confirm', 'go'],
+      ],
+      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
+    );
+    api.generate.prompter = prompter;
+    // Run ids start again after the fake's reset: only insertions made from here on count.
+    const earlier = api.generate.inserts.inserted.length;
+    await vscode.commands.executeCommand('flora.generate');
+    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
+    const id = (await submissions())[0].run_id;
+    await fake.advance(60_000);
+    const inserted = await waitFor('the result inserted', () =>
+      api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
+    );
+    assert.equal(doc.getText(), `const x = 1;${inserted.text}\n`, 'the selected code is still there');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

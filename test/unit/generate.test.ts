@@ -2,23 +2,29 @@
 // refusals, the submission through the store (one key per confirmed submission, reused by its
 // retries), the parameter editors' rules, the prompt memory, and the insertion position.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
+  ConnectionError,
   DuplicateSubmissionError,
   IdempotencyConflictError,
   InsufficientCreditsError,
+  ServerError,
   ValidationError,
+  type FloraError,
 } from '../../src/api/errors';
 import type { ModelParam } from '../../src/api/types';
 import {
   billingUrl,
   describeGenerateFailure,
+  failureNotice,
+  sleep,
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
-import { insertionText, trackRange } from '../../src/model/generateInsert';
+import { insertionText, placement, trackRange } from '../../src/model/generateInsert';
 import {
   GenerateMemory,
   MAX_ACCOUNTS,
@@ -135,6 +141,28 @@ describe('POST /generate through the client', () => {
     );
   });
 
+  it('never lets FLORA’s message or field name become a link or an icon in what the user is shown', () => {
+    const hostile = '[Fix](command:workbench.action.terminal.new) $(alert) <command:x>';
+    const refusals: FloraError[] = [
+      new ValidationError('bad', {
+        status: 400,
+        fields: [{ field: 'params.[x](command:y)', message: hostile }],
+      }),
+      new InsufficientCreditsError(hostile, { status: 402 }),
+      new IdempotencyConflictError(hostile, { status: 422 }),
+      new ConnectionError(hostile),
+      new ServerError(hostile, { status: 500 }),
+    ];
+    for (const err of refusals) {
+      const failure = describeGenerateFailure(err);
+      for (const text of [failureNotice(failure), failure.message]) {
+        assert.doesNotMatch(text, /\]\(|\$\(|<command:/, `${err.name}: ${text}`);
+        // The same characters are still there for the user to read.
+        assert.match(text.replace(/\u2060/g, ''), /\[Fix\]\(command:workbench/, err.name);
+      }
+    }
+  });
+
   it('is retried after a 5xx with the same key: one run, whatever the retries', async () => {
     env.fake.inject('POST /generate', { kind: 'status', status: 503, code: 'service_unavailable' });
     const client = fakeClient(env.fake, { maxRetries: 2 });
@@ -164,7 +192,9 @@ describe('a submission through the store', () => {
       try {
         await store.ensureGenerations(project);
         const before = store.generationList(project).ids.length;
-        const outcome = await store.submitGeneration(new Submission(request()), { sleep: noSleep });
+        // Submitted by the fake's clock: the duplicate's row is found by its time.
+        const submission = new Submission(request(), () => env.fake.now());
+        const outcome = await store.submitGeneration(submission, { sleep: noSleep });
         assert.equal(env.fake.submissions().length, 1, 'FLORA made one run');
         const runId = env.fake.submissions()[0].run_id;
         assert.equal(outcome.kind, style === 'duplicate' ? 'duplicate' : 'created');
@@ -179,6 +209,45 @@ describe('a submission through the store', () => {
       }
     });
   }
+
+  it('does not take an older generation, or one of another model, for the duplicate FLORA reports', async () => {
+    const project = request().projectId;
+    const now = env.fake.now();
+    // The store knows nothing of the project (its list was never loaded).
+    const store = new Store(env.client, { pageSize: () => 20 });
+    const conflict = { kind: 'status', status: 409, code: 'idempotency_duplicate' } as const;
+    try {
+      const older = env.fake.addGeneration({ project_id: project, created_at: now - 10 * 60_000 });
+      env.fake.inject('POST /generate', conflict);
+      const first = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(first.kind, 'duplicate');
+      assert.equal(first.generation, undefined, `not ${older.run_id}, a generation of ten minutes ago`);
+      assert.equal(store.generation(older.run_id), undefined, 'no row shown for it');
+
+      // One of another model since the submission does not make it the one either…
+      env.fake.addGeneration({ project_id: project, created_at: now, model: { model_id: 't2v-other' } });
+      env.fake.inject('POST /generate', conflict);
+      const second = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(second.generation, undefined);
+
+      // …but the one of the chosen model made since (a clock a minute behind allowed) is.
+      const ours = env.fake.addGeneration({ project_id: project, created_at: now - 60_000 });
+      env.fake.inject('POST /generate', conflict);
+      const third = await store.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      assert.equal(third.generation?.id, ours.run_id);
+
+      // Two such rows unknown to a store: neither can be told to be this submission's.
+      env.fake.addGeneration({ project_id: project, created_at: now });
+      const fresh = new Store(env.client, { pageSize: () => 20 });
+      env.fake.inject('POST /generate', conflict);
+      const fourth = await fresh.submitGeneration(new Submission(request(), () => now), { sleep: noSleep });
+      fresh.dispose();
+      assert.equal(fourth.kind, 'duplicate');
+      assert.equal(fourth.generation, undefined, 'two candidates: none taken');
+    } finally {
+      store.dispose();
+    }
+  });
 
   it('waits out a 429 that outlasts the client, then sends the same key again', async () => {
     env.fake.inject('POST /generate', {
@@ -200,6 +269,16 @@ describe('a submission through the store', () => {
     assert.equal(outcome.kind, 'created');
     assert.equal(env.fake.submissions().length, 1);
     store.dispose();
+  });
+
+  it('waits out a rate limit without leaving a listener on the submission’s signal, and stops on cancel', async () => {
+    const abort = new AbortController();
+    for (let i = 0; i < 3; i++) await sleep(1, abort.signal);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0, 'no listener left by finished waits');
+    const waiting = sleep(60_000, abort.signal);
+    abort.abort();
+    await assert.rejects(waiting, /aborted/);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
   });
 
   it('makes one key per confirmed submission', () => {
@@ -314,6 +393,14 @@ describe('insertion', () => {
     assert.deepEqual([inside.start, inside.end], [6, 10]);
   });
 
+  it('replaces the selection only when it was the prompt, and keeps other selected text', () => {
+    assert.equal(placement('  a red fox\n', 'a red fox'), 'replace', 'the selection was the prompt');
+    assert.equal(placement('const x = 1;', 'a red fox'), 'after', 'selected code is not overwritten');
+    assert.equal(placement('a red fox', 'a red fox in snow'), 'after', 'the prompt was changed');
+    assert.equal(placement('', 'a red fox'), 'after', 'no selection');
+    assert.equal(placement(' ', ''), 'after', 'blank selection and prompt');
+  });
+
   it('writes a Markdown image or link in Markdown, the URL elsewhere, the text itself for text', () => {
     const image = [{ id: 'o', kind: 'image' as const, rawType: 'imageUrl', url: 'https://m.example/a.png' }];
     assert.equal(
@@ -326,10 +413,35 @@ describe('insertion', () => {
     ];
     assert.equal(
       insertionText(video, { markdown: true, prompt: 'clip' }),
-      '[clip](<https://m.example/a b.mp4>)',
+      '[clip](https://m.example/a%20b.mp4)',
     );
     const text = [{ id: 'o', kind: 'text' as const, rawType: 'text', url: 'Once upon a time' }];
     assert.equal(insertionText(text, { markdown: true, prompt: 'story' }), 'Once upon a time');
+  });
+
+  it('writes a URL that stays one Markdown link whatever it contains, and inserts only web addresses', () => {
+    const out = (url: string, kind: 'image' | 'video' = 'image') => [{ id: 'o', kind, rawType: 'x', url }];
+    // A line break, brackets, parentheses and a backslash before punctuation: all percent-encoded,
+    // so the link ends where the URL ends and nothing in it reads as an escape.
+    assert.equal(
+      insertionText(out('https://m.example/a\nb (1)/[x]<y>\\_z.png'), { markdown: true, prompt: 'p' }),
+      '![p](https://m.example/a%0Ab%20%281%29/%5Bx%5D%3Cy%3E%5C_z.png)',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+    ]) {
+      assert.equal(insertionText(out(bad), { markdown: true, prompt: 'p' }), '', bad);
+      assert.equal(insertionText(out(bad, 'video'), { markdown: false }), '', bad);
+    }
+    assert.equal(
+      insertionText([...out('data:image/png;base64,AAAA'), ...out('https://m.example/b.png')], {
+        markdown: false,
+      }),
+      'https://m.example/b.png',
+      'the web address of several is kept',
+    );
   });
 
   it('sends the user to the FLORA app for credits', () => {

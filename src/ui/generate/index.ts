@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../api/logger';
 import type { Generation } from '../../api/types';
-import { billingUrl, describeGenerateFailure, Submission } from '../../model/generate';
+import { billingUrl, describeGenerateFailure, failureNotice, sleep, Submission } from '../../model/generate';
 import { GenerateMemory, type KeyValueStorage } from '../../model/generateMemory';
 import { planParams, type FieldTarget } from '../../model/generateParams';
 import { inertText } from '../../model/plainText';
@@ -29,11 +29,14 @@ export interface GenerateDeps {
   apiBaseUrl: () => string;
   insertAutomatically: () => boolean;
   reveal: (generationId: string) => Promise<boolean>;
+  /** The extension's clock (the tests move it): a submission's time, by which a duplicate's row is told. */
+  now?: () => number;
 }
 
 /** How a Generate command ended (the integration tests read it). */
 export type GenerateResult =
-  | { status: 'started'; generationId?: string }
+  /** `duplicate`: FLORA had the submission already (its row, if any, was found by time and model). */
+  | { status: 'started'; generationId?: string; duplicate?: boolean }
   | { status: 'cancelled' }
   | { status: 'failed'; message: string };
 
@@ -101,13 +104,14 @@ export class GenerateController implements vscode.Disposable {
       for (;;) {
         const request = await runWizard(ctx, state, reopen);
         if (!request) return { status: 'cancelled' };
-        const result = await this.send(new Submission(request), state);
+        const result = await this.send(new Submission(request, this.deps.now), state);
         if ('reopen' in result) {
           reopen = result.reopen;
           continue;
         }
         if (result.status === 'started' && result.generationId)
-          tracking?.attach(result.generationId, request.prompt);
+          // A duplicate's row was matched by time and model, not named by FLORA: always ask first.
+          tracking?.attach(result.generationId, request.prompt, { ask: result.duplicate === true });
         return result;
       }
     } finally {
@@ -137,27 +141,34 @@ export class GenerateController implements vscode.Disposable {
             title: vscode.l10n.t('FLORA: starting the generation…'),
             cancellable: true,
           },
-          (progress, token) => {
+          async (progress, token) => {
             const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            return this.deps.store.submitGeneration(submission, {
-              signal: abort.signal,
-              sleep: (ms, signal) => sleep(ms, signal),
-              // Remembered before the row shows, so its tooltip has the prompt from the start.
-              accepted: (o) => {
-                remembered = this.memory.remember(this.deps.account(), {
-                  generationId: o.generation?.id,
-                  prompt: request.prompt,
-                  type: request.type,
-                  modelId: request.modelId,
-                  projectId: request.projectId,
-                });
-              },
-              onWait: (ms) =>
-                progress.report({
-                  message: vscode.l10n.t('FLORA’s rate limit: trying again in {0} s…', Math.ceil(ms / 1000)),
-                }),
-            });
+            const cancelled = token.onCancellationRequested(() => abort.abort());
+            try {
+              return await this.deps.store.submitGeneration(submission, {
+                signal: abort.signal,
+                sleep: (ms, signal) => sleep(ms, signal),
+                // Remembered before the row shows, so its tooltip has the prompt from the start.
+                accepted: (o) => {
+                  remembered = this.memory.remember(this.deps.account(), {
+                    generationId: o.generation?.id,
+                    prompt: request.prompt,
+                    type: request.type,
+                    modelId: request.modelId,
+                    projectId: request.projectId,
+                  });
+                },
+                onWait: (ms) =>
+                  progress.report({
+                    message: vscode.l10n.t(
+                      'FLORA’s rate limit: trying again in {0} s…',
+                      Math.ceil(ms / 1000),
+                    ),
+                  }),
+              });
+            } finally {
+              cancelled.dispose();
+            }
           },
         );
         const g: Generation | undefined = outcome.generation;
@@ -177,7 +188,7 @@ export class GenerateController implements vscode.Disposable {
           );
           void this.deps.store.refreshGenerations(request.projectId);
         }
-        return { status: 'started', generationId: g?.id };
+        return { status: 'started', generationId: g?.id, duplicate: outcome.kind === 'duplicate' };
       } catch (err) {
         const error = asFloraError(err);
         this.deps.logger.warn(`Generate: ${error.kind} ${error.status ?? ''} ${error.code ?? ''}`.trim());
@@ -204,10 +215,7 @@ export class GenerateController implements vscode.Disposable {
           if (choice === open && url) await vscode.env.openExternal(vscode.Uri.parse(url));
           return { status: 'failed', message: failure.message };
         }
-        const message =
-          failure.kind === 'field'
-            ? vscode.l10n.t('FLORA refused the generation: {0}: {1}', failure.field, failure.message)
-            : failure.message;
+        const message = failureNotice(failure);
         const again = vscode.l10n.t('Try Again');
         const logs = vscode.l10n.t('Show Logs');
         const choice = await this.prompter.tell('error', message, error.retryable ? [again, logs] : [logs]);
@@ -241,15 +249,4 @@ function stepFor(target: FieldTarget, state: WizardState): string | undefined {
     default:
       return undefined;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    });
-  });
 }

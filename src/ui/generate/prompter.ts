@@ -4,6 +4,7 @@
  * script through the same commands (see FloraExtensionApi.generate).
  */
 import * as vscode from 'vscode';
+import { inertText } from '../../model/plainText';
 
 /** The answer "go back one step" (the Back button, or Alt+Left in VS Code's quick input). */
 // Symbol.for: the same symbol in the extension's bundle and in a test bundle that imports this.
@@ -66,7 +67,7 @@ export class QuickInputPrompter implements Prompter {
   async pick<T>(step: PickStep<T>): Promise<Answer<T>> {
     const qp = vscode.window.createQuickPick<ItemOf<T>>();
     qp.title = step.title;
-    qp.placeholder = step.error ?? step.placeholder;
+    qp.placeholder = step.error !== undefined ? inertText(step.error) : step.placeholder;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.ignoreFocusOut = true;
@@ -119,7 +120,8 @@ export class QuickInputPrompter implements Prompter {
     box.placeholder = step.placeholder;
     box.value = step.value;
     box.ignoreFocusOut = true;
-    box.validationMessage = step.error ?? (step.value ? step.validate?.(step.value) : undefined);
+    box.validationMessage =
+      step.error !== undefined ? inertText(step.error) : step.value ? step.validate?.(step.value) : undefined;
     if (step.back) box.buttons = [vscode.QuickInputButtons.Back];
     const disposables: vscode.Disposable[] = [box];
     try {
@@ -162,7 +164,8 @@ export class QuickInputPrompter implements Prompter {
         : severity === 'warning'
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage;
-    const shown = show(message, ...actions);
+    // The message may carry FLORA's text (an error message, a model name): never a link or an icon.
+    const shown = show(inertText(message), ...actions);
     // Without buttons there is nothing to wait for (the promise settles only when it is closed).
     return actions.length ? Promise.resolve(shown) : Promise.resolve(undefined);
   }

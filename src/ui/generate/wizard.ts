@@ -167,7 +167,7 @@ async function ask(
     const a = await p.input({
       step,
       title: title(),
-      prompt: vscode.l10n.t('The prompt for {0}', state.model?.name ?? ''),
+      prompt: vscode.l10n.t('The prompt for {0}', inertText(state.model?.name ?? '')),
       value: state.prompt,
       back,
       error,
