@@ -59,6 +59,15 @@ export function placement(selectedText: string, prompt: string): 'replace' | 'af
 }
 
 /**
+ * The text put after a selection that is kept: on a line of its own, so it does not run into the
+ * selected text (`const x = 1;![…](…)`). `midLine` says the selection ends before its line's end
+ * or after text on it, i.e. not at the start of a line.
+ */
+export function textAfterSelection(text: string, midLine: boolean): string {
+  return midLine ? `\n${text}` : text;
+}
+
+/**
  * Markdown files get a Markdown image (images) or link (other media); other files the bare URL.
  * A media output is inserted only with an http(s) URL (format.safeHttpUrl): any other scheme
  * (`javascript:`, `command:`, `file:`, `data:`) is left out, and with nothing left the text is

@@ -352,7 +352,11 @@ suite('Generate…', () => {
     const inserted = await waitFor('the result inserted', () =>
       api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
     );
-    assert.equal(doc.getText(), `const x = 1;${inserted.text}\n`, 'the selected code is still there');
+    assert.equal(
+      doc.getText(),
+      `const x = 1;\n${inserted.text}\n`,
+      'the selected code is still there, the result on the next line',
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

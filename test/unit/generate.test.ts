@@ -24,7 +24,7 @@ import {
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
-import { insertionText, placement, trackRange } from '../../src/model/generateInsert';
+import { insertionText, placement, textAfterSelection, trackRange } from '../../src/model/generateInsert';
 import {
   GenerateMemory,
   MAX_ACCOUNTS,
@@ -399,6 +399,11 @@ describe('insertion', () => {
     assert.equal(placement('a red fox', 'a red fox in snow'), 'after', 'the prompt was changed');
     assert.equal(placement('', 'a red fox'), 'after', 'no selection');
     assert.equal(placement(' ', ''), 'after', 'blank selection and prompt');
+  });
+
+  it('puts a result kept after a selection on a line of its own', () => {
+    assert.equal(textAfterSelection('![fox](u)', true), '\n![fox](u)', 'after text on the line');
+    assert.equal(textAfterSelection('![fox](u)', false), '![fox](u)', 'at the start of a line already');
   });
 
   it('writes a Markdown image or link in Markdown, the URL elsewhere, the text itself for text', () => {

@@ -7,7 +7,13 @@
  */
 import * as vscode from 'vscode';
 import { isFinished, isTerminal, type Generation } from '../../api/types';
-import { insertionText, placement, trackRange, type TrackedRange } from '../../model/generateInsert';
+import {
+  insertionText,
+  placement,
+  textAfterSelection,
+  trackRange,
+  type TrackedRange,
+} from '../../model/generateInsert';
 import type { Store } from '../../model/store';
 
 interface Anchor {
@@ -183,7 +189,8 @@ export class InsertTracker implements vscode.Disposable {
     const end = doc.positionAt(a.range.end);
     const edit = new vscode.WorkspaceEdit();
     if (mode === 'replace') edit.replace(a.uri, new vscode.Range(start, end), text);
-    else edit.insert(a.uri, mode === 'at-end' ? end : start, text);
+    else if (mode === 'at-end') edit.insert(a.uri, end, textAfterSelection(text, end.character > 0));
+    else edit.insert(a.uri, start, text);
     if (await vscode.workspace.applyEdit(edit)) {
       this.inserted.push({ generationId: g.id, uri: a.uri.toString(), text });
     } else {
