@@ -92,6 +92,15 @@ const submissions = () =>
     '/submissions',
   ).then((r) => r.submissions);
 
+/** Generate in This Project…, as the project row's context menu runs it. */
+function generateIn(project: { project_id: string; workspace_id: string }): Thenable<unknown> {
+  return vscode.commands.executeCommand('flora.generateInProject', {
+    kind: 'project',
+    projectId: project.project_id,
+    workspaceId: project.workspace_id,
+  });
+}
+
 suite('Generate…', () => {
   suiteSetup(async () => {
     api = await floraApi();
@@ -224,11 +233,7 @@ suite('Generate…', () => {
       ['confirm', 'go'],
     ]);
     api.generate.prompter = prompter;
-    await vscode.commands.executeCommand('flora.generateInProject', {
-      kind: 'project',
-      projectId: project.project_id,
-      workspaceId: project.workspace_id,
-    });
+    await generateIn(project);
     assert.ok(
       prompter.done,
       `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
@@ -254,11 +259,7 @@ suite('Generate…', () => {
       ['confirm', 'go'],
     ]);
     api.generate.prompter = prompter;
-    await vscode.commands.executeCommand('flora.generateInProject', {
-      kind: 'project',
-      projectId: project.project_id,
-      workspaceId: project.workspace_id,
-    });
+    await generateIn(project);
     assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
     const sent = await submissions();
     assert.equal(sent.length, 1, `FLORA made one run; told ${JSON.stringify(prompter.told)}`);

@@ -183,3 +183,22 @@ export async function clickRow(api: FloraExtensionApi, r: Row): Promise<unknown>
   });
   return vscode.commands.executeCommand(r.item.command.command);
 }
+
+/** Runs Show Run Details on `node` and reads the JSON document it opens, once it is there. */
+export async function showRunDetails(
+  node: unknown,
+): Promise<{ run_id?: string; status?: string; error?: string }> {
+  await vscode.commands.executeCommand('flora.showRunDetails', node);
+  const doc = await waitFor('the run details', () =>
+    vscode.window.activeTextEditor?.document.uri.scheme === 'flora-run'
+      ? vscode.window.activeTextEditor.document
+      : undefined,
+  );
+  return waitFor('run JSON', () => {
+    try {
+      return JSON.parse(doc.getText()) as { run_id?: string; status?: string; error?: string };
+    } catch {
+      return undefined;
+    }
+  });
+}

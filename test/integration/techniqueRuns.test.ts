@@ -4,7 +4,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FloraExtensionApi } from '../../src/extension';
-import { fake, floraApi, freshStart, iconId, row, rows, setSetting, waitFor } from './support';
+import {
+  fake,
+  floraApi,
+  freshStart,
+  iconId,
+  row,
+  rows,
+  setSetting,
+  showRunDetails,
+  waitFor,
+} from './support';
 
 let api: FloraExtensionApi;
 const TECHNIQUE = { technique_id: 'tech_relight0001', name: 'Product Photo Relight' };
@@ -104,19 +114,7 @@ suite('technique runs', () => {
 
     // Show Run Details: the JSON of its technique's route.
     await fake.resetCounts();
-    await vscode.commands.executeCommand('flora.showRunDetails', node);
-    const doc = await waitFor('the run details', () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'flora-run'
-        ? vscode.window.activeTextEditor.document
-        : undefined,
-    );
-    const json = await waitFor('run JSON', () => {
-      try {
-        return JSON.parse(doc.getText()) as { run_id?: string; status?: string; error?: string };
-      } catch {
-        return undefined;
-      }
-    });
+    const json = await showRunDetails(node);
     assert.equal(json.error, undefined, JSON.stringify(json));
     assert.equal(json.run_id, running.run_id);
     assert.equal(json.status, 'completed');

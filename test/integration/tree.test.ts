@@ -14,6 +14,7 @@ import {
   setSetting,
   waitFor,
   type FakeState,
+  showRunDetails,
 } from './support';
 
 const STATUS_ICON: Record<string, string> = {
@@ -274,19 +275,7 @@ suite('tree', () => {
     const first = (await rows(api, prj.node)).find((r) => r.node.kind === 'generation')!;
     await vscode.commands.executeCommand('flora.copyId', first.node);
     assert.equal(await vscode.env.clipboard.readText(), generations[0].generation_id);
-    await vscode.commands.executeCommand('flora.showRunDetails', first.node);
-    const doc = await waitFor('the run details', () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'flora-run'
-        ? vscode.window.activeTextEditor.document
-        : undefined,
-    );
-    const json = await waitFor('run JSON', () => {
-      try {
-        return JSON.parse(doc.getText()) as { run_id?: string };
-      } catch {
-        return undefined;
-      }
-    });
+    const json = await showRunDetails(first.node);
     assert.equal(json.run_id, generations[0].run_id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
