@@ -174,6 +174,28 @@ interface RawPage {
 const path = (cursor: string | undefined) =>
   `/api/v1/generations?limit=${PER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
+/** One page's item count and the cursor of the next page (none on the last). */
+interface Counted {
+  count: number;
+  next: string | undefined;
+}
+
+function rawPage(page: RawPage): Counted {
+  return { count: page.generations.length, next: page.meta?.next_cursor ?? undefined };
+}
+
+/** Walks every page through `read` (given the cursor, undefined first) and counts the items. */
+async function countPages(read: (cursor: string | undefined) => Promise<Counted>): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await read(cursor);
+    n += page.count;
+    cursor = page.next;
+  } while (cursor);
+  return n;
+}
+
 function contenders(origin: string): Record<string, () => Promise<number>> {
   const pool = new Pool(origin, { connections: 4 });
   const headers = { authorization: `Bearer ${API_KEY}`, accept: 'application/json' };
@@ -181,55 +203,32 @@ function contenders(origin: string): Record<string, () => Promise<number>> {
   const client = new FloraClient({ baseUrl: `${origin}/api/v1`, apiKey: () => API_KEY });
   const http = new FloraHttp({ baseUrl: `${origin}/api/v1`, apiKey: () => API_KEY });
   return {
-    floor: async () => {
-      let n = 0;
-      let cursor: string | undefined;
-      do {
+    floor: () =>
+      countPages(async (cursor) => {
         const res = await pool.request({ method: 'GET', path: path(cursor), headers });
-        const page = JSON.parse(await res.body.text()) as RawPage;
-        n += page.generations.length;
-        cursor = page.meta?.next_cursor ?? undefined;
-      } while (cursor);
-      return n;
-    },
-    fetch: async () => {
-      let n = 0;
-      let cursor: string | undefined;
-      do {
+        return rawPage(JSON.parse(await res.body.text()) as RawPage);
+      }),
+    fetch: () =>
+      countPages(async (cursor) => {
         const res = await fetch(origin + path(cursor), { headers });
-        const page = JSON.parse(await res.text()) as RawPage;
-        n += page.generations.length;
-        cursor = page.meta?.next_cursor ?? undefined;
-      } while (cursor);
-      return n;
-    },
+        return rawPage(JSON.parse(await res.text()) as RawPage);
+      }),
     sdk: async () => {
       let n = 0;
       for await (const g of sdk.generations.list({ limit: PER_PAGE })) if (g.run_id) n++;
       return n;
     },
     // The client's own request path (key, timer, log line, capped read, JSON.parse), no checking.
-    clientRaw: async () => {
-      let n = 0;
-      let cursor: string | undefined;
-      do {
-        const body = (await http.get('/generations', { limit: PER_PAGE, cursor })).body as RawPage;
-        n += body.generations.length;
-        cursor = body.meta?.next_cursor ?? undefined;
-      } while (cursor);
-      return n;
-    },
+    clientRaw: () =>
+      countPages(async (cursor) =>
+        rawPage((await http.get('/generations', { limit: PER_PAGE, cursor })).body as RawPage),
+      ),
     // Page by page through listGenerations: every item checked and mapped, no walk around it.
-    clientPage: async () => {
-      let n = 0;
-      let cursor: string | undefined;
-      do {
-        const a = await client.listGenerations({ limit: PER_PAGE, cursor });
-        n += a.items.length;
-        cursor = a.nextCursor;
-      } while (cursor);
-      return n;
-    },
+    clientPage: () =>
+      countPages(async (cursor) => {
+        const page = await client.listGenerations({ limit: PER_PAGE, cursor });
+        return { count: page.items.length, next: page.nextCursor };
+      }),
     client: async () => {
       let n = 0;
       const pages = walkPages(

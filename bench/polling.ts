@@ -17,7 +17,7 @@ import {
 } from '../src/model/poller';
 import { Store } from '../src/model/store';
 import { FakeFlora } from '../test/fake-flora';
-import { fakeClient, ManualTimers } from '../test/unit/helpers';
+import { fakeClient, ManualTimers, pollerOn } from '../test/unit/helpers';
 import { record, table } from './results';
 
 const MINUTES = 10;
@@ -135,15 +135,8 @@ async function withTechniqueRuns(
   const technique = { technique_id: 'tech_bench0001', name: 'Bench' };
   for (let i = 0; i < runs; i++)
     fake.addTechniqueRun({ project_id: prj, status: 'running', durationMs: 3_600_000, technique });
-  const timers = new ManualTimers();
-  const store = new Store(client, { pageSize: () => 20 });
-  const poller = new Poller({
-    api: client,
-    store,
-    timers,
-    random: () => 1,
-    settings: { enabled: () => true, activeIntervalMs: () => INTERVAL_MS, idleIntervalMs: () => IDLE_MS },
-  });
+  // The unit tests' poller: 3 s active, 60 s idle (INTERVAL_MS, IDLE_MS), no jitter.
+  const { timers, poller } = pollerOn(client);
   poller.start();
   await timers.runNext(poller, fake); // the idle check that finds the work
   const lists: number[] = [];
