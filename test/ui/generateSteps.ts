@@ -131,4 +131,61 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       await page.keyboard.press('Escape');
     },
   },
+  {
+    name: 'Generate in This Project… from a project row’s context menu, with the mouse while jobs run: Back clicked, the project kept, nothing sent on Escape',
+    run: async ({ page, fake }) => {
+      const project = fake.projects().find((p) => /^[\w ]+$/.test(p.name));
+      assert(project, 'a project with a plain name');
+      const workspace = fake.workspaces().find((w) => w.workspace_id === project.workspace_id);
+      assert(workspace, 'the project’s workspace');
+      const before = fake.submissions().length;
+      const view = page.locator('[id="workbench.view.extension.flora"]');
+      const treeRow = (level: number, name: string) =>
+        view
+          .locator(`.monaco-list-row[role="treeitem"][aria-level="${level}"]`)
+          .filter({ has: page.locator('.label-name', { hasText: name }) })
+          .first();
+      const wsRow = treeRow(1, workspace.name);
+      await wsRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      if ((await wsRow.getAttribute('aria-expanded')) !== 'true') await wsRow.click();
+      const projectRow = treeRow(2, project.name);
+      await projectRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await projectRow.click({ button: 'right' });
+      const entry = page.getByRole('menuitem', { name: 'Generate in This Project…' }).first();
+      await entry.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await entry.click();
+      await quickInput(page, /FLORA: Generate/);
+      await choose(page, 'Image', /Image/);
+      // The model step; its Back button (the arrow in the title bar), clicked, is the type step again.
+      await poll('the model step', async () =>
+        (await page.locator('.quick-input-list .monaco-list-row').allTextContents()).some((r) =>
+          r.includes('FLUX.2 Pro'),
+        )
+          ? true
+          : undefined,
+      );
+      await page.locator('.quick-input-widget').getByRole('button', { name: 'Back' }).first().click();
+      await poll('the type step again', async () => {
+        const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+        return rows.some((r) => r.includes('Video')) && rows.some((r) => r.includes('Audio'))
+          ? true
+          : undefined;
+      });
+      await choose(page, 'Image', /Image/);
+      await quickInput(page, /FLORA: Generate/);
+      await choose(page, 'FLUX.2 Pro', /FLUX\.2 Pro/);
+      const input = page.locator('.quick-input-widget input');
+      await input.fill('a lighthouse at dusk');
+      await input.press('Enter');
+      // No project step: the project is the row's.
+      await quickInput(page, /confirm/);
+      const summary = await page.locator('.quick-input-list .monaco-list-row').first().textContent();
+      assert((summary ?? '').includes(project.name), `confirmation names the row's project: ${summary}`);
+      await page.keyboard.press('Escape');
+      await poll('the quick input closed', async () =>
+        (await page.locator('.quick-input-widget').isVisible()) ? undefined : true,
+      );
+      assert(fake.submissions().length === before, 'nothing sent without the confirmation');
+    },
+  },
 ];
