@@ -28,13 +28,31 @@ export async function quickInput(page: Page, title: RegExp): Promise<void> {
   });
 }
 
+/**
+ * Waits for an InputBox step: its prompt (the message under the box) matches `message` and no list
+ * shows. The quick input's text field is the same element from step to step, so typing before this
+ * would go into the previous step's filter.
+ */
+export async function inputStep(page: Page, message: RegExp): Promise<void> {
+  await poll(`the input box "${String(message)}"`, async () => {
+    const widget = page.locator('.quick-input-widget');
+    if (!(await widget.isVisible())) return undefined;
+    if (await widget.locator('.quick-input-list .monaco-list-row').first().isVisible()) return undefined;
+    const text = (await widget.locator('.quick-input-message').textContent()) ?? '';
+    return message.test(text) ? true : undefined;
+  });
+}
+
 /** Types into the open quick input to filter it, waits for a row matching `row`, and accepts it. */
 export async function choose(page: Page, filter: string, row: RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.fill(filter);
-  await page
-    .locator('.quick-input-list .monaco-list-row.focused', { hasText: row })
-    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row });
+  // Typed again whenever the filter is gone: the next step's picker, shown after this began typing,
+  // starts empty (the text went into the step before it).
+  await poll(`a focused row ${String(row)} for "${filter}"`, async () => {
+    if ((await input.inputValue()) !== filter) await input.fill(filter);
+    return (await focused.isVisible()) ? true : undefined;
+  });
   await input.press('Enter');
 }
 
@@ -90,6 +108,7 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       await quickInput(page, /FLORA: Generate/);
       await choose(page, 'FLUX.2 Pro', /FLUX\.2 Pro/);
       // The prompt box is prefilled with the selection: accepted as it is.
+      await inputStep(page, /The prompt for FLUX\.2 Pro/);
       await poll('the prompt prefilled from the selection', async () =>
         (await input.inputValue()) === PROMPT ? true : undefined,
       );
@@ -174,6 +193,7 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       await choose(page, 'Image', /Image/);
       await quickInput(page, /FLORA: Generate/);
       await choose(page, 'FLUX.2 Pro', /FLUX\.2 Pro/);
+      await inputStep(page, /The prompt for FLUX\.2 Pro/);
       const input = page.locator('.quick-input-widget input');
       await input.fill('a lighthouse at dusk');
       await input.press('Enter');
