@@ -83,6 +83,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('html') }),
   z.object({ kind: z.literal('json'), body: z.unknown() }),
   z.object({ kind: z.literal('meta'), meta: z.unknown().optional() }),
+  z.object({ kind: z.literal('no-outputs') }),
   z.object({
     kind: z.literal('large-body'),
     bytes: z

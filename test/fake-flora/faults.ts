@@ -211,6 +211,16 @@ export function rewriteBody(fault: Fault, result: ApiResult, route: RouteName, o
       else delete next.meta;
       return { ...result, body: next };
     }
+    case 'no-outputs': {
+      if (!list) return result;
+      const bare = list.map((item) => {
+        if (!isRecord(item)) return item;
+        const rest = { ...item };
+        delete rest.outputs;
+        return rest;
+      });
+      return { ...result, body: { ...body, [listKey as string]: bare } };
+    }
     case 'repeat-cursor': {
       if (!result.page || !isRecord(body.meta)) return result;
       const next = result.page.requestCursor ?? result.page.firstPageCursor;

@@ -193,6 +193,8 @@ export type Fault =
   | { kind: 'json'; body: unknown }
   /** A normal page whose `meta` is replaced by `meta`; without a `meta` key the page has none. */
   | { kind: 'meta'; meta?: unknown }
+  /** A normal page whose items leave out `outputs` (optional in a list item, flora-api.md §2); the run's detail still has them. */
+  | { kind: 'no-outputs' }
   /**
    * 200 JSON of `bytes` bytes (a list page padded with a long string), streamed in 64 KB chunks;
    * `announce: false` leaves out `content-length`. Stops writing when the client hangs up.

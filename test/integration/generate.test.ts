@@ -360,4 +360,48 @@ suite('Generate…', () => {
     );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+  test('a finished run seen first in a list without its outputs: its detail is read, and the result inserted', async () => {
+    const project = state.projects[0];
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'a red fox\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt('a red fox'.length));
+    const prompter = new ScriptedPrompter(
+      [
+        ['type', 'image'],
+        ['model', 't2i-flux-2-pro'],
+        ['prompt', 'a red fox'],
+        ['project|projectList', project.project_id],
+        ['confirm', 'go'],
+      ],
+      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
+    );
+    api.generate.prompter = prompter;
+    const earlier = api.generate.inserts.inserted.length;
+    await vscode.commands.executeCommand('flora.generateFromSelection');
+    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
+    const id = (await submissions())[0].run_id;
+    try {
+      // The poller is rate-limited (it would read the finished run's detail itself), and the
+      // project's list leaves out `outputs` (optional in a list item, flora-api.md §2).
+      for (const status of ['running', 'pending'])
+        await fake.inject('GET /generations', { kind: 'status', status: 429, code: 'rate_limited' }, null, {
+          status,
+        });
+      await fake.inject('GET /generations', { kind: 'no-outputs' }, null, { project_id: project.project_id });
+      await fake.advance(60_000);
+      // The user refreshes the project: the run is completed there, with no outputs.
+      await api.store.refreshGenerations(project.project_id);
+      const inserted = await waitFor('the result inserted', () =>
+        api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
+      );
+      const url = (await fake.state()).generations.find((g) => g.generation_id === id)?.outputs?.[0]?.url;
+      assert.ok(url, 'the fake server made an output');
+      assert.equal(inserted.text, `![a red fox](${url})`);
+      assert.equal(doc.getText(), `![a red fox](${url})\n`);
+      assert.equal(api.store.generation(id)?.outputs[0]?.url, url, 'the tree has the output too');
+    } finally {
+      await fake.clearFaults();
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
 });

@@ -396,6 +396,21 @@ void describe('faults', () => {
     const back = ((await api(`/generations?limit=5&cursor=${b}`)).body.meta as Json).next_cursor;
     assert.equal(back, a);
 
+    // no-outputs: the list leaves out `outputs`; the run's detail still has them.
+    const withOutputs = (
+      (await api('/generations?status=completed&limit=5')).body.generations as Json[]
+    ).find((g) => Array.isArray(g.outputs) && g.outputs.length > 0);
+    assert.ok(withOutputs, 'a completed generation with outputs');
+    fake.inject(route, { kind: 'no-outputs' });
+    const bare = (await api('/generations?status=completed&limit=5')).body.generations as Json[];
+    assert.equal(bare.length, 5);
+    assert.ok(
+      bare.every((g) => !('outputs' in g)),
+      'no item has outputs',
+    );
+    const detail = (await api(`/runs/${String(withOutputs.run_id)}`)).body;
+    assert.deepEqual(detail.outputs, withOutputs.outputs);
+
     // hold: the answer is the state on arrival, sent only on release.
     fake.inject(route, { kind: 'hold' });
     const before = fake.generations().length;
