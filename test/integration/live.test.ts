@@ -151,7 +151,17 @@ suite('live status', () => {
     // A newer generation fills the project's first (and only loaded) page of one.
     await fake.advance(1_000);
     await fake.addGeneration({ project_id: project.project_id, status: 'completed' });
+    await api.store.ensureGenerations(project.project_id);
+    assert.ok(api.store.generationList(project.project_id).ids.includes(job.generation_id));
+    // The page size change re-reads the loaded lists in the background: waited for, so that its
+    // answer (a page of one, without the job) cannot land after the pick below has listed the job.
     await setSetting('pageSize', 1);
+    await waitFor('the project re-read with a page of one', () => {
+      const list = api.store.generationList(project.project_id);
+      return !list.loading && list.loaded && !list.ids.includes(job.generation_id);
+    });
+    // Each list's loads queue in order, so this one ends after that re-read has read them all.
+    await api.store.refresh();
 
     // Pick the one running job in the Quick Pick (accepting it as a user would).
     const picked = vscode.commands.executeCommand('flora.showRunning');

@@ -235,9 +235,10 @@ suite('tree', () => {
       'recovered: no error row',
     );
 
-    // Nothing loaded yet and FLORA down: the error row stands alone.
-    api.store.clear();
+    // Nothing loaded yet and FLORA down: the error row stands alone. The fault goes in first: the
+    // view on screen asks for its rows again as soon as the store is cleared.
     await fake.inject('GET /workspaces', { kind: 'status', status: 500, code: 'unknown_error' }, null);
+    api.store.clear();
     r = await rows(api);
     assert.equal(r.length, 1);
     assert.match(r[0].label, /server error/);
