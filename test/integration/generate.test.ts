@@ -278,67 +278,21 @@ suite('Generate…', () => {
     assert.deepEqual(prompter.told, [], 'no error shown');
   });
 
-  test('from a Markdown selection: the result is offered and inserted where the selection was, after edits above it', async () => {
-    const project = state.projects[0];
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: 'Intro\n\na red fox\n\nEnd\n',
-    });
+  /**
+   * Opens `content` as a Markdown document with `selected` selected, runs `command` through the
+   * flow (FLUX.2 Pro, the first project; `prompt` answers the prompt step), and answers Insert.
+   */
+  async function generateFromEditor(content: string, selected: string, command: string, prompt: Reply) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     const editor = await vscode.window.showTextDocument(doc);
-    const start = doc.getText().indexOf('a red fox');
-    editor.selection = new vscode.Selection(
-      doc.positionAt(start),
-      doc.positionAt(start + 'a red fox'.length),
-    );
+    const start = content.indexOf(selected);
+    editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + selected.length));
     const prompter = new ScriptedPrompter(
       [
         ['type', 'image'],
         ['model', 't2i-flux-2-pro'],
-        [
-          'prompt',
-          (s) => {
-            assert.equal(s.value, 'a red fox', 'prefilled from the selection');
-            return s.value;
-          },
-        ],
-        ['project|projectList', project.project_id],
-        ['confirm', 'go'],
-      ],
-      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
-    );
-    api.generate.prompter = prompter;
-    await vscode.commands.executeCommand('flora.generateFromSelection');
-    assert.ok(
-      prompter.done,
-      `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
-    );
-    // Edited above the selection meanwhile: the position follows.
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# Title\n'));
-    const id = (await submissions())[0].run_id;
-    await fake.advance(60_000);
-    const inserted = await waitFor('the result inserted', () =>
-      api.generate.inserts.inserted.find((i) => i.generationId === id),
-    );
-    const url = api.store.generation(id)?.outputs[0]?.url ?? '';
-    assert.equal(inserted.text, `![a red fox](${url})`);
-    assert.equal(doc.getText(), `# Title\nIntro\n\n![a red fox](${url})\n\nEnd\n`);
-    assert.ok(
-      prompter.told.some((t) => t.actions.includes('Insert')),
-      'offered with an Insert button',
-    );
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
-  test('with selected text that is not the prompt: the result goes after the selection, which is kept', async () => {
-    const project = state.projects[0];
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'const x = 1;\n' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt('const x = 1;'.length));
-    const prompter = new ScriptedPrompter(
-      [
-        ['type', 'image'],
-        ['model', 't2i-flux-2-pro'],
-        ['prompt', 'a red fox'],
-        ['project|projectList', project.project_id],
+        ['prompt', prompt],
+        ['project|projectList', state.projects[0].project_id],
         ['confirm', 'go'],
       ],
       (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
@@ -346,40 +300,68 @@ suite('Generate…', () => {
     api.generate.prompter = prompter;
     // Run ids start again after the fake's reset: only insertions made from here on count.
     const earlier = api.generate.inserts.inserted.length;
-    await vscode.commands.executeCommand('flora.generate');
-    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
-    const id = (await submissions())[0].run_id;
-    await fake.advance(60_000);
-    const inserted = await waitFor('the result inserted', () =>
-      api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
+    await vscode.commands.executeCommand(command);
+    assert.ok(
+      prompter.done,
+      `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}, told ${JSON.stringify(prompter.told)}`,
     );
+    const id = (await submissions())[0].run_id;
+    const inserted = () =>
+      waitFor('the result inserted', () =>
+        api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
+      );
+    return { doc, editor, prompter, id, inserted };
+  }
+
+  test('from a Markdown selection: the result is offered and inserted where the selection was, after edits above it', async () => {
+    const { doc, editor, prompter, id, inserted } = await generateFromEditor(
+      'Intro\n\na red fox\n\nEnd\n',
+      'a red fox',
+      'flora.generateFromSelection',
+      (s) => {
+        assert.equal(s.value, 'a red fox', 'prefilled from the selection');
+        return s.value;
+      },
+    );
+    // Edited above the selection meanwhile: the position follows.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# Title\n'));
+    await fake.advance(60_000);
+    const result = await inserted();
+    const url = api.store.generation(id)?.outputs[0]?.url ?? '';
+    assert.equal(result.text, `![a red fox](${url})`);
+    assert.equal(doc.getText(), `# Title\nIntro\n\n![a red fox](${url})\n\nEnd\n`);
+    assert.ok(
+      prompter.told.some((t) => t.actions.includes('Insert')),
+      'offered with an Insert button',
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('with selected text that is not the prompt: the result goes after the selection, which is kept', async () => {
+    const { doc, inserted } = await generateFromEditor(
+      'const x = 1;\n',
+      'const x = 1;',
+      'flora.generate',
+      'a red fox',
+    );
+    await fake.advance(60_000);
+    const result = await inserted();
     assert.equal(
       doc.getText(),
-      `const x = 1;\n${inserted.text}\n`,
+      `const x = 1;\n${result.text}\n`,
       'the selected code is still there, the result on the next line',
     );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
   test('a finished run seen first in a list without its outputs: its detail is read, and the result inserted', async () => {
     const project = state.projects[0];
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'a red fox\n' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt('a red fox'.length));
-    const prompter = new ScriptedPrompter(
-      [
-        ['type', 'image'],
-        ['model', 't2i-flux-2-pro'],
-        ['prompt', 'a red fox'],
-        ['project|projectList', project.project_id],
-        ['confirm', 'go'],
-      ],
-      (_message, actions) => (actions.includes('Insert') ? 'Insert' : undefined),
+    const { doc, id, inserted } = await generateFromEditor(
+      'a red fox\n',
+      'a red fox',
+      'flora.generateFromSelection',
+      'a red fox',
     );
-    api.generate.prompter = prompter;
-    const earlier = api.generate.inserts.inserted.length;
-    await vscode.commands.executeCommand('flora.generateFromSelection');
-    assert.ok(prompter.done, `steps left; seen ${JSON.stringify(prompter.seen.map((x) => x.step))}`);
-    const id = (await submissions())[0].run_id;
     try {
       // The poller is rate-limited (it would read the finished run's detail itself), and the
       // project's list leaves out `outputs` (optional in a list item, flora-api.md §2).
@@ -391,12 +373,10 @@ suite('Generate…', () => {
       await fake.advance(60_000);
       // The user refreshes the project: the run is completed there, with no outputs.
       await api.store.refreshGenerations(project.project_id);
-      const inserted = await waitFor('the result inserted', () =>
-        api.generate.inserts.inserted.slice(earlier).find((i) => i.generationId === id),
-      );
+      const result = await inserted();
       const url = (await fake.state()).generations.find((g) => g.generation_id === id)?.outputs?.[0]?.url;
       assert.ok(url, 'the fake server made an output');
-      assert.equal(inserted.text, `![a red fox](${url})`);
+      assert.equal(result.text, `![a red fox](${url})`);
       assert.equal(doc.getText(), `![a red fox](${url})\n`);
       assert.equal(api.store.generation(id)?.outputs[0]?.url, url, 'the tree has the output too');
     } finally {
