@@ -1,8 +1,11 @@
 // Helpers shared by the UI steps (smoke.ts, previewSteps.ts, inertSteps.ts, liveSteps.ts).
 import type { Locator, Page } from 'playwright-core';
 
-/** Per-condition wait: generous, since shared 2-core machines can be slow to render. */
-export const UI_TIMEOUT_MS = 60_000;
+/**
+ * Per-condition wait, and every Playwright action's timeout (smoke.ts sets it as the page's
+ * default): generous, since shared 2-core machines (and slower CI ones) can be slow to render.
+ */
+export const UI_TIMEOUT_MS = 90_000;
 
 /** The FLORA view container in the sidebar (`workbench.view.extension.<container id>`). */
 export function floraView(page: Page): Locator {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
 import { waitFor } from '../runner/util';
-import { assert, escapeRegExp, floraView } from './helpers';
+import { assert, escapeRegExp, floraView, UI_TIMEOUT_MS } from './helpers';
 
 export interface LiveStepContext {
   page: Page;
@@ -25,7 +25,6 @@ export interface LiveStep {
   run(ctx: LiveStepContext): Promise<void>;
 }
 
-const UI_TIMEOUT_MS = 90_000;
 const PAGE_SIZE = 50;
 /** Completed generations seeded into the live project (plus the three live ones). */
 const SEEDED = 227;

@@ -12,7 +12,7 @@ import type { FakeFlora } from '../fake-flora/index';
 import { fakeEnv, startFake } from '../runner/fake';
 import { launchWorkbench, prepareHost } from '../runner/host';
 import { artifactsDir, build, errorMessage, repoRoot } from '../runner/util';
-import { assert, escapeRegExp, floraView, poll } from './helpers';
+import { assert, escapeRegExp, floraView, poll, UI_TIMEOUT_MS } from './helpers';
 
 export interface PreviewStepContext {
   page: Page;
@@ -26,7 +26,6 @@ export interface PreviewStep {
   run(ctx: PreviewStepContext): Promise<void>;
 }
 
-const UI_TIMEOUT_MS = 60_000;
 const screenshotsDir = process.env.FLORA_PREVIEW_SCREENSHOTS ?? path.join(artifactsDir, 'screenshots');
 
 /** Text that would run script or load an image if it were ever parsed as HTML. */
@@ -355,6 +354,7 @@ async function standalone(): Promise<number> {
     label: 'flora-preview-ui',
     extensionDevelopmentPath: repoRoot,
     env: fakeEnv(fake),
+    actionTimeoutMs: UI_TIMEOUT_MS,
   });
   let failed = 0;
   try {

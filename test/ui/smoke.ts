@@ -22,11 +22,9 @@ import {
   repoRoot,
   waitFor,
 } from '../runner/util';
-import { floraView } from './helpers';
+import { floraView, UI_TIMEOUT_MS } from './helpers';
 
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
-/** Per-condition wait: generous, since shared 2-core machines can be slow to render. */
-const UI_TIMEOUT_MS = 60_000;
 
 interface SmokeContext {
   page: Page;
@@ -303,6 +301,7 @@ async function main(): Promise<number> {
       env: fakeEnv(fake),
       // Live updates on every 2 s tick, and pages of 50, as a user following busy projects has.
       settings: { 'flora.pollInterval': 2, 'flora.pageSize': 50 },
+      actionTimeoutMs: UI_TIMEOUT_MS,
     });
     const ctx: SmokeContext = { page: workbench.page, fake, state: new Map(), workbenchDir: workbench.dir };
     const grep = process.env.FLORA_UI_GREP;
