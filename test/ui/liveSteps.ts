@@ -25,6 +25,8 @@ export interface LiveStep {
   run(ctx: LiveStepContext): Promise<void>;
 }
 
+/** A read that is a look, not a wait: what is not there now is a "not yet" for the loop around it. */
+const LOOK_MS = 1_000;
 const PAGE_SIZE = 50;
 /** Completed generations seeded into the live project (plus the three live ones). */
 const SEEDED = 227;
@@ -82,9 +84,9 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
       // click), and not half under its bottom edge.
       const stickyRows = floraView(page).locator('.monaco-tree-sticky-container').first();
       // Rows come and go as the list re-renders: a look that misses is a "not yet", not a wait.
-      const sticky = await stickyRows.boundingBox({ timeout: 1_000 }).catch(() => null);
+      const sticky = await stickyRows.boundingBox({ timeout: LOOK_MS }).catch(() => null);
       const top = box.y + (sticky?.height ?? 0);
-      const r = await row.boundingBox({ timeout: 1_000 }).catch(() => null);
+      const r = await row.boundingBox({ timeout: LOOK_MS }).catch(() => null);
       if (r && r.y >= top && r.y + r.height <= box.y + box.height) return;
       if (r) step = r.y < top ? -66 : 66;
     }
@@ -109,11 +111,16 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
   throw new Error(`could not scroll to ${what}`);
 }
 
+/**
+ * The row's description, or '' when the row is not rendered now. A look, not a wait (1 s, not the
+ * page's 90 s default): the callers' loops scroll or retry, and a row the list virtualised away
+ * after a page loaded comes back only when they scroll to it again.
+ */
 async function description(row: Locator): Promise<string> {
   return (
     (await row
       .locator('.label-description')
-      .textContent()
+      .textContent({ timeout: LOOK_MS })
       .catch(() => '')) ?? ''
   ).trim();
 }
@@ -270,7 +277,7 @@ export const liveSteps: LiveStep[] = [
           `the preview of ${label} to open`,
           async () => {
             const active = page.locator('.tabs-container .tab.active .label-name').first();
-            const text = (await active.textContent().catch(() => '')) ?? '';
+            const text = (await active.textContent({ timeout: LOOK_MS }).catch(() => '')) ?? '';
             return text.startsWith(label) ? true : undefined;
           },
           UI_TIMEOUT_MS,
@@ -295,7 +302,10 @@ export const liveSteps: LiveStep[] = [
           async () => {
             const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
             // Monaco renders spaces as non-breaking ones.
-            const text = ((await lines.textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+            const text = ((await lines.textContent({ timeout: LOOK_MS }).catch(() => '')) ?? '').replace(
+              /\u00a0/g,
+              ' ',
+            );
             return text.includes(`live text ${i}`) ? true : undefined;
           },
           UI_TIMEOUT_MS,
@@ -428,7 +438,7 @@ export const liveSteps: LiveStep[] = [
             (await floraView(page)
               .locator('.message')
               .first()
-              .textContent()
+              .textContent({ timeout: LOOK_MS })
               .catch(() => '')) ?? '';
           return /last session/.test(text) ? undefined : true;
         },
