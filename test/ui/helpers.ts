@@ -38,6 +38,25 @@ export async function poll<T>(
   }
 }
 
+/**
+ * Opens the Command Palette with F1 and waits until the quick input on screen is the palette (its
+ * value starts with its own `>`): a picker left open by an earlier try, or still being replaced,
+ * also has a visible input, and text typed into it would filter that picker instead.
+ */
+export async function openCommandPalette(page: Page, timeoutMs = UI_TIMEOUT_MS): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await poll(
+    'the Command Palette (a quick input starting with ">")',
+    async () =>
+      (await input.isVisible()) && (await input.inputValue({ timeout: 1_000 })).startsWith('>')
+        ? true
+        : undefined,
+    timeoutMs,
+  );
+  return input;
+}
+
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }

@@ -22,7 +22,7 @@ import {
   repoRoot,
   waitFor,
 } from '../runner/util';
-import { floraView, UI_TIMEOUT_MS } from './helpers';
+import { floraView, openCommandPalette, UI_TIMEOUT_MS } from './helpers';
 
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
@@ -65,9 +65,7 @@ async function treeRows(page: Page): Promise<Row[]> {
 
 /** Runs a command through the Command Palette, as a user would. */
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const input = await openCommandPalette(page);
   await input.fill(`>${title}`);
   const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
