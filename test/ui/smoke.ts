@@ -210,10 +210,31 @@ const steps: Step[] = [
   },
   {
     name: 'refresh keeps the expanded rows',
-    run: async ({ page, state }) => {
+    run: async ({ page, fake, state }) => {
       const before = (await treeRows(page)).filter((r) => r.expanded).map((r) => r.label);
+      const projectName = state.get('project') ?? '';
+      if (!before.includes(projectName))
+        throw new Error(`the project was not expanded: ${JSON.stringify(before)}`);
+      // The expanded project's generation pages FLORA answered: the expansion's are in, and only a
+      // refresh asks for them again (the poller's requests name no project). The rows are already
+      // expanded before the refresh, so without this the check below would pass with no refresh.
+      const projectId = fake
+        .projects(state.get('workspaceId'))
+        .find((p) => p.name === projectName)?.project_id;
+      const answered = () =>
+        fake
+          .requests()
+          .filter(
+            (r) => r.route === 'GET /generations' && r.query.project_id === projectId && r.status !== null,
+          ).length;
+      const answeredBefore = answered();
       await runCommand(page, 'FLORA: Refresh');
-      // The refresh happened when the project row shows its reloaded count again; expansion must hold.
+      await waitFor(
+        `the refresh to re-read "${projectName}"'s generations`,
+        () => (answered() > answeredBefore ? true : undefined),
+        UI_TIMEOUT_MS,
+      );
+      // The project was re-read: the expansion must have held.
       await waitFor(
         'the same rows expanded after refresh',
         async () => {
@@ -225,8 +246,6 @@ const steps: Step[] = [
         },
         UI_TIMEOUT_MS,
       );
-      if (!before.includes(state.get('project') ?? ''))
-        throw new Error(`the project was not expanded: ${JSON.stringify(before)}`);
     },
   },
   {
