@@ -22,7 +22,7 @@ import {
   repoRoot,
   waitFor,
 } from '../runner/util';
-import { floraView, openCommandPalette, UI_TIMEOUT_MS } from './helpers';
+import { floraView, openCommandPalette, poll, UI_TIMEOUT_MS } from './helpers';
 
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
@@ -201,10 +201,9 @@ const steps: Step[] = [
       if (active === 0) throw new Error('the fake dataset has nothing running');
       const item = page.locator('.statusbar-item', { hasText: /\d+ running/ });
       await item.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await waitFor(
-        `"${active} running" in the status bar`,
-        async () => ((await item.first().textContent())?.includes(`${active} running`) ? true : undefined),
-        UI_TIMEOUT_MS,
+      // poll, not waitFor: the item re-renders as the count changes, and a read of it may throw.
+      await poll(`"${active} running" in the status bar`, async () =>
+        (await item.first().textContent())?.includes(`${active} running`) ? true : undefined,
       );
     },
   },
