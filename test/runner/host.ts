@@ -224,6 +224,8 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** See CodeServerOptions.workspaceTrust. */
   workspaceTrust?: 'off' | 'untrusted';
+  /** The page's default timeout for Playwright actions (click, textContent, …); Playwright's is 30 s. */
+  actionTimeoutMs?: number;
 }
 
 export interface Workbench {
@@ -288,6 +290,7 @@ export async function launchWorkbench(options: WorkbenchOptions): Promise<Workbe
       viewport: options.viewport ?? { width: 1440, height: 900 },
     });
     const page = context.pages()[0] ?? (await context.newPage());
+    if (options.actionTimeoutMs !== undefined) page.setDefaultTimeout(options.actionTimeoutMs);
     progress('Chromium started');
 
     let resolveExit: (code: number) => void = () => undefined;

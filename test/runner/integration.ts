@@ -2,7 +2,7 @@
 // a real extension host (code-server + headless Chromium) against the fake FLORA server — twice:
 // the main suite in a trusted folder, then the Restricted Mode suite with workspace trust on and
 // the folder untrusted (trust is set per launch).
-// Env: FLORA_TEST_TIMEOUT_MS (whole run, default 10 min), FLORA_TEST_VERBOSE=1 (workbench logs),
+// Env: FLORA_TEST_TIMEOUT_MS (whole run, default 20 min), FLORA_TEST_VERBOSE=1 (workbench logs),
 // FLORA_TEST_GREP (a grep naming "restricted" runs only the Restricted Mode launch; any other
 // grep only the main one).
 import * as path from 'node:path';
@@ -42,7 +42,8 @@ function selectedLaunches(): Launch[] {
 }
 
 async function main(): Promise<number> {
-  const timeoutMs = envMs('FLORA_TEST_TIMEOUT_MS', 10 * 60_000);
+  // Generous: CI machines can be several times slower than a development one.
+  const timeoutMs = envMs('FLORA_TEST_TIMEOUT_MS', 20 * 60_000);
   const started = Date.now();
   let fake: FakeFlora | undefined;
   let workbench: Workbench | undefined;

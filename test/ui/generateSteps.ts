@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
-import { assert, poll, UI_TIMEOUT_MS } from './helpers';
+import { assert, openCommandPalette, poll, UI_TIMEOUT_MS } from './helpers';
 
 export interface GenerateStepContext {
   page: Page;
@@ -94,8 +94,7 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       await page.keyboard.press('Shift+End');
 
       const before = fake.submissions().length;
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await openCommandPalette(page);
       await input.fill('>FLORA: Generate from Selection');
       await page
         .locator('.quick-input-list .monaco-list-row', { hasText: 'Generate from Selection' })

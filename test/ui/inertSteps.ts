@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
 import { artifactsDir } from '../runner/util';
-import { assert, floraView, poll } from './helpers';
+import { assert, floraView, poll, UI_TIMEOUT_MS } from './helpers';
 
 export interface InertStepContext {
   page: Page;
@@ -24,8 +24,6 @@ export interface InertStep {
   run(ctx: InertStepContext): Promise<void>;
 }
 
-/** Generous: a shared 2-core machine renders slowly, and the poller ticks every 3 s. */
-const UI_TIMEOUT_MS = 90_000;
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
 /** What VS Code would turn into a link that signs the user out, and into a bug icon. */

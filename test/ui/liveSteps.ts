@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { FakeFlora } from '../fake-flora/index';
-import { waitFor } from '../runner/util';
-import { assert, escapeRegExp, floraView } from './helpers';
+import { repoRoot, waitFor } from '../runner/util';
+import { assert, escapeRegExp, floraView, openCommandPalette, poll, UI_TIMEOUT_MS } from './helpers';
 
 export interface LiveStepContext {
   page: Page;
@@ -25,7 +25,8 @@ export interface LiveStep {
   run(ctx: LiveStepContext): Promise<void>;
 }
 
-const UI_TIMEOUT_MS = 90_000;
+/** A read that is a look, not a wait: what is not there now is a "not yet" for the loop around it. */
+const LOOK_MS = 1_000;
 const PAGE_SIZE = 50;
 /** Completed generations seeded into the live project (plus the three live ones). */
 const SEEDED = 227;
@@ -40,6 +41,23 @@ const TREE_ERRORS = [
   /Unable to refresh tree view/,
   /Cannot resolve tree item/,
 ];
+
+/** The snapshot file's parts the reload step reads (src/ui/snapshotCache.ts, src/model/snapshot.ts). */
+interface SavedSnapshot {
+  snapshot: {
+    generations: Array<{ id: string; projectId: string; modelId: string }>;
+    generationLists: Array<[string, { ids: string[] }]>;
+  };
+}
+
+/** `publisher.name`: the extension's global storage folder is named after it. */
+function extensionId(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+  };
+  return `${pkg.publisher}.${pkg.name}`;
+}
 
 function rowsList(page: Page): Locator {
   return floraView(page).locator('.monaco-list-row[role="treeitem"]');
@@ -56,10 +74,9 @@ async function expand(page: Page, label: string): Promise<void> {
   const row = rowByLabel(page, label);
   await scrollTo(page, row, label);
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  await waitFor(
-    `"${label}" to expand`,
-    async () => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined),
-    UI_TIMEOUT_MS,
+  // poll: the row re-renders on every tick (and the page reloads in the last step); a read may throw.
+  await poll(`"${label}" to expand`, async () =>
+    (await row.getAttribute('aria-expanded')) === 'true' ? true : undefined,
   );
 }
 
@@ -83,9 +100,9 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
       // click), and not half under its bottom edge.
       const stickyRows = floraView(page).locator('.monaco-tree-sticky-container').first();
       // Rows come and go as the list re-renders: a look that misses is a "not yet", not a wait.
-      const sticky = await stickyRows.boundingBox({ timeout: 1_000 }).catch(() => null);
+      const sticky = await stickyRows.boundingBox({ timeout: LOOK_MS }).catch(() => null);
       const top = box.y + (sticky?.height ?? 0);
-      const r = await row.boundingBox({ timeout: 1_000 }).catch(() => null);
+      const r = await row.boundingBox({ timeout: LOOK_MS }).catch(() => null);
       if (r && r.y >= top && r.y + r.height <= box.y + box.height) return;
       if (r) step = r.y < top ? -66 : 66;
     }
@@ -110,11 +127,16 @@ async function scrollTo(page: Page, row: Locator, what: string): Promise<void> {
   throw new Error(`could not scroll to ${what}`);
 }
 
+/**
+ * The row's description, or '' when the row is not rendered now. A look, not a wait (1 s, not the
+ * page's 90 s default): the callers' loops scroll or retry, and a row the list virtualised away
+ * after a page loaded comes back only when they scroll to it again.
+ */
 async function description(row: Locator): Promise<string> {
   return (
     (await row
       .locator('.label-description')
-      .textContent()
+      .textContent({ timeout: LOOK_MS })
       .catch(() => '')) ?? ''
   ).trim();
 }
@@ -271,7 +293,7 @@ export const liveSteps: LiveStep[] = [
           `the preview of ${label} to open`,
           async () => {
             const active = page.locator('.tabs-container .tab.active .label-name').first();
-            const text = (await active.textContent().catch(() => '')) ?? '';
+            const text = (await active.textContent({ timeout: LOOK_MS }).catch(() => '')) ?? '';
             return text.startsWith(label) ? true : undefined;
           },
           UI_TIMEOUT_MS,
@@ -296,7 +318,10 @@ export const liveSteps: LiveStep[] = [
           async () => {
             const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
             // Monaco renders spaces as non-breaking ones.
-            const text = ((await lines.textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+            const text = ((await lines.textContent({ timeout: LOOK_MS }).catch(() => '')) ?? '').replace(
+              /\u00a0/g,
+              ' ',
+            );
             return text.includes(`live text ${i}`) ? true : undefined;
           },
           UI_TIMEOUT_MS,
@@ -363,10 +388,29 @@ export const liveSteps: LiveStep[] = [
   },
   {
     name: 'live: instant start after a window reload — the last session’s tree shows while FLORA answers slowly',
-    run: async ({ page, fake, state }) => {
+    run: async ({ page, fake, state, workbenchDir }) => {
       stopLiveTicker();
-      // The snapshot is written at most every 30 s: these steps ran for minutes, so one holds the
-      // live project. Every FLORA route is now held 45 s, as for a user on a slow morning link.
+      // The snapshot is written at most every 30 s after a change (src/model/session.ts), and a
+      // reload cancels a pending write: wait until the file holds the live project's list with its
+      // first live job, the row the reloaded window must show before FLORA answers.
+      const snapshotFile = path.join(
+        workbenchDir,
+        'user',
+        'User',
+        'globalStorage',
+        extensionId(),
+        'snapshot.json',
+      );
+      const liveProjectId = state.get('liveProjectId') ?? '';
+      await poll(`${snapshotFile} to hold the live project with "live-live-0"`, async () => {
+        const { snapshot } = JSON.parse(await fs.promises.readFile(snapshotFile, 'utf8')) as SavedSnapshot;
+        const job = snapshot.generations.find(
+          (g) => g.modelId === 'live-live-0' && g.projectId === liveProjectId,
+        );
+        const list = snapshot.generationLists.find(([id]) => id === liveProjectId)?.[1];
+        return job && list?.ids.includes(job.id) ? true : undefined;
+      });
+      // Every FLORA route is now held 45 s, as for a user on a slow morning link.
       const routes = [
         'GET /workspaces',
         'GET /projects',
@@ -376,9 +420,12 @@ export const liveSteps: LiveStep[] = [
       ] as const;
       for (const route of routes) fake.inject(route, { kind: 'delay', ms: 45_000 }, { times: Infinity });
       try {
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        // The reload navigates this same page: the old document's FLORA view and rows would pass
+        // every check below until it unloads, so it is marked, and the checks wait for a new one.
+        await page.evaluate(() => {
+          (window as unknown as Record<string, unknown>).floraBeforeReload = true;
+        });
+        const input = await openCommandPalette(page);
         await input.fill('>Developer: Reload Window');
         await page
           .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
@@ -386,24 +433,28 @@ export const liveSteps: LiveStep[] = [
           .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         const reloadedAt = fake.requests().length;
         await input.press('Enter');
-        await page.waitForLoadState('domcontentloaded');
+        // While the page navigates, evaluate throws (its context is destroyed): poll retries.
+        await poll('the reloaded window (a page without the old one’s mark)', async () =>
+          (await page.evaluate(
+            () => (window as unknown as Record<string, unknown>).floraBeforeReload === true,
+          ))
+            ? undefined
+            : true,
+        );
         await floraView(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         // The workspaces are on screen at once, marked as earlier data, before FLORA answered.
         const workspace = fake.workspaces()[1] ?? fake.workspaces()[0];
-        await waitFor(
-          `"${workspace.name}" from the last session`,
-          async () => ((await rowByLabel(page, workspace.name).count()) > 0 ? true : undefined),
-          UI_TIMEOUT_MS,
+        await poll(`"${workspace.name}" from the last session`, async () =>
+          (await rowByLabel(page, workspace.name).count()) > 0 ? true : undefined,
         );
+        // Shown until FLORA answers or the root's load fails: each of its three tries (the client's
+        // 2 retries) is held 45 s and times out after 30 s, so for about 90 s after the start.
         let message = '';
-        await waitFor(
-          'the view to say the rows are earlier data',
-          async () => {
-            message = (await floraView(page).locator('.message').first().textContent()) ?? '';
-            return /last session/.test(message) ? true : undefined;
-          },
-          UI_TIMEOUT_MS / 3,
-        ).catch(() => {
+        await poll('the view to say the rows are earlier data', async () => {
+          message =
+            (await floraView(page).locator('.message').first().textContent({ timeout: LOOK_MS })) ?? '';
+          return /last session/.test(message) ? true : undefined;
+        }).catch(() => {
           throw new Error(`the view does not say the data is earlier data: "${message}"`);
         });
         // Opening the live project shows its generations from the snapshot too, still unanswered.
@@ -429,7 +480,7 @@ export const liveSteps: LiveStep[] = [
             (await floraView(page)
               .locator('.message')
               .first()
-              .textContent()
+              .textContent({ timeout: LOOK_MS })
               .catch(() => '')) ?? '';
           return /last session/.test(text) ? undefined : true;
         },

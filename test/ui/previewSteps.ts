@@ -12,7 +12,7 @@ import type { FakeFlora } from '../fake-flora/index';
 import { fakeEnv, startFake } from '../runner/fake';
 import { launchWorkbench, prepareHost } from '../runner/host';
 import { artifactsDir, build, errorMessage, repoRoot } from '../runner/util';
-import { assert, escapeRegExp, floraView, poll } from './helpers';
+import { assert, escapeRegExp, floraView, openCommandPalette, poll, UI_TIMEOUT_MS } from './helpers';
 
 export interface PreviewStepContext {
   page: Page;
@@ -26,7 +26,6 @@ export interface PreviewStep {
   run(ctx: PreviewStepContext): Promise<void>;
 }
 
-const UI_TIMEOUT_MS = 60_000;
 const screenshotsDir = process.env.FLORA_PREVIEW_SCREENSHOTS ?? path.join(artifactsDir, 'screenshots');
 
 /** Text that would run script or load an image if it were ever parsed as HTML. */
@@ -63,9 +62,7 @@ export async function palettePick(page: Page, title: string, choice: string): Pr
 }
 
 async function pickOnce(page: Page, title: string, choice: string, timeout: number): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout });
+  const input = await openCommandPalette(page, timeout);
   await input.fill(`>${title}`, { timeout });
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: title })
@@ -355,6 +352,7 @@ async function standalone(): Promise<number> {
     label: 'flora-preview-ui',
     extensionDevelopmentPath: repoRoot,
     env: fakeEnv(fake),
+    actionTimeoutMs: UI_TIMEOUT_MS,
   });
   let failed = 0;
   try {

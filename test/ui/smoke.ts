@@ -22,11 +22,9 @@ import {
   repoRoot,
   waitFor,
 } from '../runner/util';
-import { floraView } from './helpers';
+import { floraView, openCommandPalette, poll, UI_TIMEOUT_MS } from './helpers';
 
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
-/** Per-condition wait: generous, since shared 2-core machines can be slow to render. */
-const UI_TIMEOUT_MS = 60_000;
 
 interface SmokeContext {
   page: Page;
@@ -67,9 +65,7 @@ async function treeRows(page: Page): Promise<Row[]> {
 
 /** Runs a command through the Command Palette, as a user would. */
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const input = await openCommandPalette(page);
   await input.fill(`>${title}`);
   const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -205,19 +201,39 @@ const steps: Step[] = [
       if (active === 0) throw new Error('the fake dataset has nothing running');
       const item = page.locator('.statusbar-item', { hasText: /\d+ running/ });
       await item.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await waitFor(
-        `"${active} running" in the status bar`,
-        async () => ((await item.first().textContent())?.includes(`${active} running`) ? true : undefined),
-        UI_TIMEOUT_MS,
+      // poll, not waitFor: the item re-renders as the count changes, and a read of it may throw.
+      await poll(`"${active} running" in the status bar`, async () =>
+        (await item.first().textContent())?.includes(`${active} running`) ? true : undefined,
       );
     },
   },
   {
     name: 'refresh keeps the expanded rows',
-    run: async ({ page, state }) => {
+    run: async ({ page, fake, state }) => {
       const before = (await treeRows(page)).filter((r) => r.expanded).map((r) => r.label);
+      const projectName = state.get('project') ?? '';
+      if (!before.includes(projectName))
+        throw new Error(`the project was not expanded: ${JSON.stringify(before)}`);
+      // The expanded project's generation pages FLORA answered: the expansion's are in, and only a
+      // refresh asks for them again (the poller's requests name no project). The rows are already
+      // expanded before the refresh, so without this the check below would pass with no refresh.
+      const projectId = fake
+        .projects(state.get('workspaceId'))
+        .find((p) => p.name === projectName)?.project_id;
+      const answered = () =>
+        fake
+          .requests()
+          .filter(
+            (r) => r.route === 'GET /generations' && r.query.project_id === projectId && r.status !== null,
+          ).length;
+      const answeredBefore = answered();
       await runCommand(page, 'FLORA: Refresh');
-      // The refresh happened when the project row shows its reloaded count again; expansion must hold.
+      await waitFor(
+        `the refresh to re-read "${projectName}"'s generations`,
+        () => (answered() > answeredBefore ? true : undefined),
+        UI_TIMEOUT_MS,
+      );
+      // The project was re-read: the expansion must have held.
       await waitFor(
         'the same rows expanded after refresh',
         async () => {
@@ -229,8 +245,6 @@ const steps: Step[] = [
         },
         UI_TIMEOUT_MS,
       );
-      if (!before.includes(state.get('project') ?? ''))
-        throw new Error(`the project was not expanded: ${JSON.stringify(before)}`);
     },
   },
   {
@@ -282,7 +296,8 @@ async function screenshot(page: Page, index: number, name: string, suffix = ''):
 }
 
 async function main(): Promise<number> {
-  const timeoutMs = envMs('FLORA_TEST_TIMEOUT_MS', 10 * 60_000);
+  // The whole run takes ~4 min on a loaded 2-core machine: room for a CI machine several times slower.
+  const timeoutMs = envMs('FLORA_TEST_TIMEOUT_MS', 20 * 60_000);
   const started = Date.now();
   let fake: FakeFlora | undefined;
   let workbench: Workbench | undefined;
@@ -303,6 +318,7 @@ async function main(): Promise<number> {
       env: fakeEnv(fake),
       // Live updates on every 2 s tick, and pages of 50, as a user following busy projects has.
       settings: { 'flora.pollInterval': 2, 'flora.pageSize': 50 },
+      actionTimeoutMs: UI_TIMEOUT_MS,
     });
     const ctx: SmokeContext = { page: workbench.page, fake, state: new Map(), workbenchDir: workbench.dir };
     const grep = process.env.FLORA_UI_GREP;
