@@ -419,6 +419,8 @@ export const liveSteps: LiveStep[] = [
         'GET /runs/:id',
       ] as const;
       for (const route of routes) fake.inject(route, { kind: 'delay', ms: 45_000 }, { times: Infinity });
+      const workspace = fake.workspaces()[1] ?? fake.workspaces()[0];
+      let reloadedAt = fake.requests().length;
       try {
         // The reload navigates this same page: the old document's FLORA view and rows would pass
         // every check below until it unloads, so it is marked, and the checks wait for a new one.
@@ -431,7 +433,7 @@ export const liveSteps: LiveStep[] = [
           .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
           .first()
           .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-        const reloadedAt = fake.requests().length;
+        reloadedAt = fake.requests().length;
         await input.press('Enter');
         // While the page navigates, evaluate throws (its context is destroyed): poll retries.
         await poll('the reloaded window (a page without the old one’s mark)', async () =>
@@ -443,7 +445,6 @@ export const liveSteps: LiveStep[] = [
         );
         await floraView(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         // The workspaces are on screen at once, marked as earlier data, before FLORA answered.
-        const workspace = fake.workspaces()[1] ?? fake.workspaces()[0];
         await poll(`"${workspace.name}" from the last session`, async () =>
           (await rowByLabel(page, workspace.name).count()) > 0 ? true : undefined,
         );
@@ -472,20 +473,24 @@ export const liveSteps: LiveStep[] = [
       } finally {
         fake.clearFaults();
       }
-      // FLORA's answer replaces it: the "earlier data" message goes away.
-      await waitFor(
-        'the view to drop the "last session" message once FLORA answered',
-        async () => {
-          const text =
-            (await floraView(page)
-              .locator('.message')
-              .first()
-              .textContent({ timeout: LOOK_MS })
-              .catch(() => '')) ?? '';
-          return /last session/.test(text) ? undefined : true;
-        },
-        UI_TIMEOUT_MS,
-      );
+      // FLORA's answer replaces it: the "earlier data" message goes away once the workspaces were
+      // answered (a failed load hides the message too, for an error row: that does not count), and
+      // the workspace is still on screen.
+      await poll('the view to drop the "last session" message once FLORA answered', async () => {
+        const answered = fake
+          .requests()
+          .slice(reloadedAt)
+          .some((r) => r.route === 'GET /workspaces' && r.status === 200);
+        if (!answered) return undefined;
+        const text =
+          (await floraView(page)
+            .locator('.message')
+            .first()
+            .textContent({ timeout: LOOK_MS })
+            .catch(() => '')) ?? '';
+        if (/last session/.test(text)) return undefined;
+        return (await rowByLabel(page, workspace.name).count()) > 0 ? true : undefined;
+      });
     },
   },
 ];
