@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { fakeEnv, startFake, type FakeFlora } from '../test/runner/fake';
 import { launchWorkbench, prepareHost, type Workbench } from '../test/runner/host';
 import { build, errorMessage, log, repoRoot, waitFor } from '../test/runner/util';
-import { choose, editorLines, quickInput } from '../test/ui/generateSteps';
+import { choose, editorLines, quickInput, quickOpen } from '../test/ui/generateSteps';
 import { palettePick, webviewFrame } from '../test/ui/previewSteps';
 
 const outDir = path.join(repoRoot, 'docs', 'screenshots');
@@ -82,16 +82,7 @@ async function generateFromSelection(
   await command(page, 'View: Close All Editors');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
   fs.writeFileSync(path.join(dir, 'workspace', NOTES), NOTES_TEXT);
-  // Quick Open, as a user would.
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('Control+P');
-  await input.waitFor({ state: 'visible', timeout: TIMEOUT });
-  await input.fill(NOTES);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: NOTES })
-    .first()
-    .waitFor({ state: 'visible', timeout: TIMEOUT });
-  await input.press('Enter');
+  await quickOpen(page, NOTES, TIMEOUT);
   await waitFor(
     'the notes in the editor',
     async () => ((await editorLines(page)).includes(PROMPT) ? true : undefined),
@@ -110,6 +101,7 @@ async function generateFromSelection(
   await choose(page, 'Image', /Image/);
   await quickInput(page, /FLORA: Generate/);
   await choose(page, 'FLUX.2 Pro', /FLUX\.2 Pro/);
+  const input = page.locator('.quick-input-widget input');
   await waitFor(
     'the prompt prefilled from the selection',
     async () => ((await input.inputValue()) === PROMPT ? true : undefined),

@@ -13,7 +13,7 @@ import {
   type PickStep,
   type Prompter,
 } from '../../src/ui/generate/prompter';
-import { fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
+import { fake, floraApi, freshStart, liveStart, setSetting, waitFor, type FakeState } from './support';
 
 let api: FloraExtensionApi;
 let state: FakeState;
@@ -107,11 +107,7 @@ suite('Generate…', () => {
   });
 
   setup(async () => {
-    await freshStart(api);
-    await setSetting('pollInterval', 2);
-    await fake.advance(24 * 3600_000);
-    state = await fake.state();
-    api.poller.restart();
+    state = await liveStart(api);
   });
 
   teardown(() => {

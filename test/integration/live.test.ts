@@ -3,7 +3,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FloraExtensionApi } from '../../src/extension';
-import { answerQuickPick, fake, floraApi, freshStart, setSetting, waitFor, type FakeState } from './support';
+import {
+  answerQuickPick,
+  fake,
+  floraApi,
+  freshStart,
+  liveStart,
+  setSetting,
+  waitFor,
+  type FakeState,
+} from './support';
 
 let api: FloraExtensionApi;
 let state: FakeState;
@@ -18,17 +27,8 @@ suite('live status', () => {
   });
 
   setup(async () => {
-    await freshStart(api);
-    await setSetting('pollInterval', 2);
     await setSetting('notifyOn', 'failed');
-    // Settle the dataset's own live items, so each test decides what runs.
-    await fake.advance(24 * 3600_000);
-    state = await fake.state();
-    api.poller.restart();
-    await waitFor(
-      'the poller to go idle',
-      () => api.poller.state.state === 'idle' && counted(api.poller.running) === 0,
-    );
+    state = await liveStart(api);
   });
 
   suiteTeardown(async () => {

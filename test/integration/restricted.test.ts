@@ -7,6 +7,7 @@ import type { FloraExtensionApi } from '../../src/extension';
 import type { SaveResult } from '../../src/ui/preview/save';
 import type { Generation } from '../fake-flora/types';
 import {
+  answerQuickPick,
   EXTENSION_ID,
   fake,
   floraApi,
@@ -35,24 +36,6 @@ async function imageGeneration(): Promise<{ g: Generation; r: Row }> {
     (await rows(api, prj.node)).find((x) => x.node.id === `gen:${g.generation_id}`),
   );
   return { g, r };
-}
-
-/**
- * Runs `command` (dismiss or accept the quick input) until `pending` settles: the save dialog of
- * VS Code in the browser is a quick input, which opens once the extension has asked.
- */
-async function answerDialog<T>(pending: Promise<T>, command: string): Promise<T> {
-  let settled = false;
-  void pending.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await waitFor(`the save dialog to be answered (${command})`, async () => {
-    if (settled) return true;
-    await vscode.commands.executeCommand(command);
-    return settled;
-  });
-  return pending;
 }
 
 const exists = (uri: vscode.Uri): Promise<boolean> =>
@@ -107,14 +90,14 @@ suite('Restricted Mode (workspace trust on, folder untrusted)', () => {
     const { g } = await imageGeneration();
     const outputId = g.outputs![0].output_id;
 
-    const dismissed = await answerDialog(
+    const dismissed = await answerQuickPick(
       api.previews.saveOutput(g.generation_id, outputId),
       'workbench.action.closeQuickOpen',
     );
     assert.deepEqual([dismissed.saved, !dismissed.saved && dismissed.reason], [false, 'dismissed']);
     assert.deepEqual(await listing(), before, 'nothing written without an answer');
 
-    const saved: SaveResult = await answerDialog(
+    const saved: SaveResult = await answerQuickPick(
       api.previews.saveOutput(g.generation_id, outputId),
       'workbench.action.acceptSelectedQuickOpenItem',
     );

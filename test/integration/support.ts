@@ -160,6 +160,26 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 }
 
 /** Back to a known state: fake reset, no filter, default page size, fresh data in the store. */
+/**
+ * A fresh start for the suites that follow live work: polling every 2 s, the dataset's own live
+ * items settled (the fake's clock a day on), so each test decides what runs, and the poller started
+ * again (an earlier suite may have stopped it on a rejected key) and idle. The fake's state then.
+ */
+export async function liveStart(api: FloraExtensionApi): Promise<FakeState> {
+  await freshStart(api);
+  await setSetting('pollInterval', 2);
+  await fake.advance(24 * 3600_000);
+  const state = await fake.state();
+  api.poller.restart();
+  await waitFor(
+    'the poller to go idle',
+    () =>
+      api.poller.state.state === 'idle' &&
+      api.poller.running.running.length + api.poller.running.pending.length === 0,
+  );
+  return state;
+}
+
 export async function freshStart(api: FloraExtensionApi): Promise<void> {
   await fake.reset();
   await vscode.commands.executeCommand('flora.clearFilter');

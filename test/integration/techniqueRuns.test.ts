@@ -8,6 +8,7 @@ import {
   fake,
   floraApi,
   freshStart,
+  liveStart,
   iconId,
   row,
   rows,
@@ -26,16 +27,7 @@ suite('technique runs', () => {
   });
 
   setup(async () => {
-    await freshStart(api);
-    await setSetting('pollInterval', 2);
-    // Settle the dataset's own live items, so the test decides what runs.
-    await fake.advance(24 * 3600_000);
-    // Polling may have been stopped by an earlier suite (a rejected key): start it again.
-    api.poller.restart();
-    await waitFor(
-      'the poller to go idle',
-      () => api.poller.state.state === 'idle' && api.poller.running.running.length === 0,
-    );
+    await liveStart(api);
   });
 
   suiteTeardown(async () => {

@@ -56,6 +56,19 @@ export async function choose(page: Page, filter: string, row: RegExp): Promise<v
   await input.press('Enter');
 }
 
+/** Opens a workspace file with Quick Open (Ctrl+P), as a user would. */
+export async function quickOpen(page: Page, file: string, timeout = UI_TIMEOUT_MS): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(file);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: file })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+  await input.press('Enter');
+}
+
 export async function editorLines(page: Page): Promise<string[]> {
   return page.locator('.editor-instance .monaco-editor .view-lines .view-line').evaluateAll((els) =>
     els
@@ -72,16 +85,7 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       const workspace = path.join(workbenchDir, 'workspace');
       assert(fs.existsSync(workspace), `no workspace folder at ${workspace}`);
       fs.writeFileSync(path.join(workspace, FILE), `# Notes\n\n${PROMPT}\n\nThe end.\n`);
-      // Open it with Quick Open, as a user would.
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await input.fill(FILE);
-      await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: FILE })
-        .first()
-        .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await input.press('Enter');
+      await quickOpen(page, FILE);
       await poll('the file in the editor', async () =>
         (await editorLines(page)).includes(PROMPT) ? true : undefined,
       );
@@ -94,7 +98,7 @@ export const generateSteps: Array<{ name: string; run(ctx: GenerateStepContext):
       await page.keyboard.press('Shift+End');
 
       const before = fake.submissions().length;
-      await openCommandPalette(page);
+      const input = await openCommandPalette(page);
       await input.fill('>FLORA: Generate from Selection');
       await page
         .locator('.quick-input-list .monaco-list-row', { hasText: 'Generate from Selection' })
