@@ -32,7 +32,16 @@ interface Stored {
   accounts: Record<string, AccountMemory>;
 }
 
+const EMPTY: Stored = Object.freeze({ version: 1, accounts: Object.freeze({}) });
+
 export class GenerateMemory {
+  /**
+   * The prompts by generation id, per account, built from the stored value they were read from:
+   * the tree asks for every row it draws. The storage hands back the same object until something
+   * is written (here or by another window), and a new one is indexed again.
+   */
+  private index: { from: Stored; byAccount: Map<string, Map<string, string>> } | undefined;
+
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly now: () => number = Date.now,
@@ -40,10 +49,15 @@ export class GenerateMemory {
 
   promptOf(account: string | undefined, generationId: string): string | undefined {
     if (!account) return undefined;
-    const prompts = this.read().accounts[account]?.prompts;
-    if (!prompts) return undefined;
-    for (let i = prompts.length - 1; i >= 0; i--) if (prompts[i][0] === generationId) return prompts[i][1];
-    return undefined;
+    const stored = this.read();
+    if (this.index?.from !== stored) this.index = { from: stored, byAccount: new Map() };
+    let prompts = this.index.byAccount.get(account);
+    if (!prompts) {
+      // Later entries win, as the newest prompt for an id.
+      prompts = new Map(stored.accounts[account]?.prompts ?? []);
+      this.index.byAccount.set(account, prompts);
+    }
+    return prompts.get(generationId);
   }
 
   /** Model ids of `type` used from here, last used first. */
@@ -86,8 +100,7 @@ export class GenerateMemory {
   /** What is stored, or nothing for a value of another shape (an older or damaged entry). */
   private read(): Stored {
     const raw = this.storage.get<Stored>(MEMORY_KEY);
-    if (!raw || raw.version !== 1 || typeof raw.accounts !== 'object' || raw.accounts === null)
-      return { version: 1, accounts: {} };
+    if (!raw || raw.version !== 1 || typeof raw.accounts !== 'object' || raw.accounts === null) return EMPTY;
     return raw;
   }
 }

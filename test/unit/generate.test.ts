@@ -15,12 +15,12 @@ import {
   ValidationError,
   type FloraError,
 } from '../../src/api/errors';
+import { systemClock } from '../../src/api/clock';
 import type { ModelParam } from '../../src/api/types';
 import {
   billingUrl,
   describeGenerateFailure,
   failureNotice,
-  sleep,
   Submission,
   type GenerateRequest,
 } from '../../src/model/generate';
@@ -273,9 +273,9 @@ describe('a submission through the store', () => {
 
   it('waits out a rate limit without leaving a listener on the submission’s signal, and stops on cancel', async () => {
     const abort = new AbortController();
-    for (let i = 0; i < 3; i++) await sleep(1, abort.signal);
+    for (let i = 0; i < 3; i++) await systemClock.sleep(1, abort.signal);
     assert.equal(getEventListeners(abort.signal, 'abort').length, 0, 'no listener left by finished waits');
-    const waiting = sleep(60_000, abort.signal);
+    const waiting = systemClock.sleep(60_000, abort.signal);
     abort.abort();
     await assert.rejects(waiting, /aborted/);
     assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
@@ -354,6 +354,26 @@ class MemoryStorage implements KeyValueStorage {
 }
 
 describe('prompt memory', () => {
+  it('finds a prompt remembered after an earlier lookup, here or by another window', async () => {
+    const storage = new MemoryStorage();
+    const memory = new GenerateMemory(storage);
+    const use = (generationId: string, prompt: string) => ({
+      generationId,
+      prompt,
+      type: 'image',
+      projectId: 'p',
+    });
+    await memory.remember('acct', use('run_1', 'a fox'));
+    assert.equal(memory.promptOf('acct', 'run_1'), 'a fox');
+    assert.equal(memory.promptOf('acct', 'run_2'), undefined);
+    await memory.remember('acct', use('run_2', 'a hare'));
+    assert.equal(memory.promptOf('acct', 'run_2'), 'a hare', 'remembered here after a lookup');
+    // Another window shares globalState: its write replaces the stored value.
+    await new GenerateMemory(storage).remember('acct', use('run_3', 'an owl'));
+    assert.equal(memory.promptOf('acct', 'run_3'), 'an owl', 'remembered by another window');
+    assert.equal(memory.promptOf('acct', 'run_1'), 'a fox');
+  });
+
   it('is per account, bounded, and keeps the last used models first', async () => {
     let t = 0;
     const memory = new GenerateMemory(new MemoryStorage(), () => ++t);
