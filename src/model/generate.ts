@@ -90,25 +90,6 @@ export interface SubmitOptions {
   onWait?: (ms: number) => void;
 }
 
-/**
- * Waits `ms`, or rejects when `signal` aborts first. Its abort listener goes with the timer: a
- * signal that outlives many waits does not collect them.
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** How often a 429 that outlasted the client's own retries is waited out before it is shown. */
 export const RATE_LIMIT_ROUNDS = 3;
 const RATE_LIMIT_FALLBACK_MS = 5_000;

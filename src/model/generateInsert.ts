@@ -4,7 +4,7 @@
  * text inserted for each kind of output in each kind of file.
  */
 import type { GenerationOutput } from '../api/types';
-import { safeHttpUrl } from './format';
+import { safeHttpUrl, snippet } from './format';
 
 /** One edit of a document, as VS Code reports it (offsets in the text before the edit). */
 export interface TextEdit {
@@ -89,7 +89,7 @@ export function insertionText(
       parts.push(url);
       continue;
     }
-    const alt = markdownLabel(options.prompt ?? '') || (o.kind === 'image' ? 'image' : o.kind);
+    const alt = markdownLabel(options.prompt ?? '') || o.kind;
     const target = markdownDestination(url);
     parts.push(o.kind === 'image' ? `![${alt}](${target})` : `[${alt}](${target})`);
   }
@@ -111,7 +111,5 @@ export function markdownDestination(url: string): string {
 
 /** A prompt as a Markdown image's alt text or a link's label: one line, brackets escaped, bounded. */
 export function markdownLabel(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  const short = line.length > 100 ? `${line.slice(0, 99)}…` : line;
-  return short.replace(/([\\[\]])/g, '\\$1');
+  return snippet(text, 100).replace(/([\\[\]])/g, '\\$1');
 }

@@ -432,8 +432,7 @@ export class Poller {
   private techniqueListsFailed(err: unknown): boolean {
     if (err instanceof Superseded) return false;
     const e = asFloraError(err);
-    if (e.kind === 'authentication' || e.kind === 'cancelled' || FAILS_EVERY_REQUEST.has(e.kind))
-      return false;
+    if (e.kind === 'cancelled' || FAILS_EVERY_REQUEST.has(e.kind)) return false;
     this.walks.technique = freshWalks().technique;
     this.techniqueFailures++;
     // From TECHNIQUE_CHECK_EVERY active ticks, doubling: a passing failure costs little, a plan

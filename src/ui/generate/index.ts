@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../api/logger';
 import type { Generation } from '../../api/types';
-import { billingUrl, describeGenerateFailure, failureNotice, sleep, Submission } from '../../model/generate';
+import { systemClock } from '../../api/clock';
+import { billingUrl, describeGenerateFailure, failureNotice, Submission } from '../../model/generate';
 import { GenerateMemory, type KeyValueStorage } from '../../model/generateMemory';
 import { planParams, type FieldTarget } from '../../model/generateParams';
 import { inertText } from '../../model/plainText';
@@ -147,7 +148,7 @@ export class GenerateController implements vscode.Disposable {
             try {
               return await this.deps.store.submitGeneration(submission, {
                 signal: abort.signal,
-                sleep: (ms, signal) => sleep(ms, signal),
+                sleep: (ms, signal) => systemClock.sleep(ms, signal),
                 // Remembered before the row shows, so its tooltip has the prompt from the start.
                 accepted: (o) => {
                   remembered = this.memory.remember(this.deps.account(), {

@@ -6,7 +6,7 @@
  * there was edited since, the user is asked.
  */
 import * as vscode from 'vscode';
-import { isFinished, isTerminal, type Generation } from '../../api/types';
+import { isFinished, type Generation } from '../../api/types';
 import {
   insertionText,
   placement,
@@ -125,7 +125,7 @@ export class InsertTracker implements vscode.Disposable {
       }
       this.drop(a);
       // A failure is announced by the finish notifications; there is nothing to insert.
-      if (g.status === 'completed' && isTerminal(g.status) && g.outputs.length) void this.offer(a, g);
+      if (g.status === 'completed' && g.outputs.length) void this.offer(a, g);
     }
   }
 

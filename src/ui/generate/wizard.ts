@@ -17,6 +17,7 @@ import {
   parseNumber,
   planParams,
 } from '../../model/generateParams';
+import { snippet } from '../../model/format';
 import { inertText } from '../../model/plainText';
 import type { Store } from '../../model/store';
 import { BACK, type Answer, type PickItem, type Prompter } from './prompter';
@@ -451,7 +452,7 @@ async function askConfirm(
     {
       label: vscode.l10n.t('$(play) Generate'),
       description: summary,
-      detail: inertText(oneLine(state.prompt)),
+      detail: inertText(snippet(state.prompt, 120)),
       value: 'go',
     },
   ];
@@ -474,9 +475,4 @@ async function askConfirm(
   });
   if (a === undefined || a === BACK) return a;
   return a === 'more' ? { goto: 'more' } : 'done';
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
