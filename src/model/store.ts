@@ -430,12 +430,7 @@ export class Store {
     if (statusChanged) {
       // Generation lists were loaded under the old status filter: they are not the new answer.
       // Workspace and project lists are unaffected and keep loading.
-      for (const list of this.generationLists.values()) list.dispose();
-      for (const list of this.techniqueLists.values()) list.dispose();
-      this.generationLists.clear();
-      this.techniqueLists.clear();
-      // Their merges go with them: a project not opened again under this filter keeps none.
-      this.merged.clear();
+      this.dropRunLists();
     }
     this.changes.fire({ kind: 'filter' });
     this.changes.fire({ kind: 'root' });
@@ -503,9 +498,14 @@ export class Store {
 
   private dropLists(): void {
     for (const list of this.projectLists.values()) list.dispose();
+    this.projectLists.clear();
+    this.dropRunLists();
+  }
+
+  /** The projects' generation and technique-run lists, and their merges (each its project's history). */
+  private dropRunLists(): void {
     for (const list of this.generationLists.values()) list.dispose();
     for (const list of this.techniqueLists.values()) list.dispose();
-    this.projectLists.clear();
     this.generationLists.clear();
     this.techniqueLists.clear();
     this.merged.clear();
